@@ -1,0 +1,34 @@
+// Where meetgate finds Prosody: the prosodyctl config (rendered by meetgate when it is
+// missing or meetgate's own, used untouched otherwise) and the data directory.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "config/settings.hpp"
+#include "util/problem.hpp"
+
+namespace meetgate::cli {
+
+// Outcome of rendering the `prosody` target.
+struct ProsodyRender {
+  enum class Result { kWritten, kUnchanged, kForeign } result = Result::kUnchanged;
+  std::string diff;  // for --dry-run
+};
+
+// Renders the prosodyctl config at settings.prosody_config unless a file that meetgate
+// did not write is there (the server's own: never touched). With dry_run nothing is
+// written and `diff` says what would change. Throws std::system_error on I/O failure.
+ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_run);
+
+// The data directory: MEETGATE_DATA_PATH, else `data_path` of a foreign config, else
+// docker-jitsi-meet's rootless default. Adds a problem when it cannot be known.
+std::optional<std::filesystem::path> resolve_data_path(const config::Settings& settings,
+                                                       util::Problems& problems);
+
+// prosodyctl must write account files the server can read: meetgate has to run as the
+// data directory's owner, or as root with a `prosody` user that owns it.
+void check_data_directory(const std::filesystem::path& data_path, util::Problems& problems);
+
+}  // namespace meetgate::cli

@@ -1,0 +1,26 @@
+// meetgate's entry point: parses the command line and hands over to the command.
+#include <variant>
+
+#include "cli/command_line.hpp"
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace meetgate;
+
+  auto parsed = cli::parse_command_line(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed))
+    return *code;
+  const auto& line = std::get<cli::CommandLine>(parsed);
+
+  auto environment = config::Environment::from_process();
+  for (const auto& [name, value] : line.overrides)
+    environment.set_override(name, value);
+
+  if (line.command == "check")
+    return cli::run_check(line, environment);
+  if (line.command == "sync")
+    return cli::run_sync(line, environment);
+  if (line.command == "render")
+    return cli::run_render(line, environment);
+  return cli::run_version();
+}

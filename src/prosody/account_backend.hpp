@@ -1,0 +1,27 @@
+// How account changes reach Prosody. The offline backend runs prosodyctl once per
+// change; the online one (later) batches them through the admin shell.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "prosody/account_operation.hpp"
+
+namespace meetgate::prosody {
+
+class AccountBackend {
+ public:
+  virtual ~AccountBackend() = default;
+
+  virtual const char* name() const = 0;
+
+  // Applies every operation (one failure never stops the others) and returns one
+  // result per operation, in the same order. `on_done` is called as each finishes,
+  // from the calling thread or a worker, so a caller can log and record progress.
+  using Progress = std::function<void(const AccountOperation&, const OperationResult&)>;
+  virtual std::vector<OperationResult> apply(const std::vector<AccountOperation>& operations,
+                                             const Progress& on_done) = 0;
+};
+
+}  // namespace meetgate::prosody

@@ -1,0 +1,15 @@
+// Reads the little meetgate needs from a Prosody config it did not write (the server's
+// own /config/prosody.cfg.lua in the legacy layout): where the accounts are stored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace meetgate::prosody {
+
+// The global `data_path = "..."` (or '...'), ignoring comments. nullopt when the config
+// does not set it, or sets it from an expression meetgate cannot evaluate.
+std::optional<std::string> read_data_path(std::string_view config_text);
+
+}  // namespace meetgate::prosody

@@ -1,0 +1,60 @@
+#include "reconcile/data_lock.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log/logger.hpp"
+
+namespace meetgate::reconcile {
+
+DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::milliseconds wait) {
+  const auto path = data_path / kLockFileName;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    throw std::runtime_error(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
+  }
+
+  // Root creates it as the data directory's owner, so a later non-root sidecar can open it.
+  struct stat data_dir {};
+  if (geteuid() == 0 && ::stat(data_path.c_str(), &data_dir) == 0) {
+    (void)::fchown(fd_, data_dir.st_uid, data_dir.st_gid);
+  }
+
+  // flock, not fcntl locks: it belongs to this open file, so threads of one process
+  // and children (prosodyctl) neither share nor release it by accident.
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  bool logged = false;
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      const int saved = errno;
+      ::close(fd_);
+      throw std::runtime_error(fmt::format("lock {}: {}", path.string(), std::strerror(saved)));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd_);
+      throw std::runtime_error(fmt::format(
+          "{} is locked by another meetgate reconciling this data directory: stop it, or wait",
+          path.string()));
+    }
+    if (!logged) {
+      log::info("lock_wait", {{"path", path.string()}});
+      logged = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+DataLock::~DataLock() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+}  // namespace meetgate::reconcile

@@ -1,0 +1,52 @@
+// One reconcile: read Prosody's accounts, check passwords, plan, guard, apply through
+// a backend, and record which accounts are managed. Holds the data directory's lock.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "prosody/account_backend.hpp"
+#include "reconcile/managed_state.hpp"
+#include "reconcile/plan.hpp"
+#include "util/problem.hpp"
+
+namespace meetgate::reconcile {
+
+struct ReconcileRequest {
+  const std::vector<DesiredAccount>* desired = nullptr;
+  bool source_empty = false;  // the users source holds nobody (guard: always refuse deletes)
+  bool dry_run = false;       // plan only: no call, no state, no lock file
+  bool force = false;         // apply a plan the delete guard refused
+};
+
+struct ReconcileReport {
+  Plan plan;
+  GuardVerdict guard;
+  size_t created = 0, updated = 0, deleted = 0, adopted = 0, unchanged = 0, left = 0;
+  size_t failed = 0;
+  long calls = 0;
+  util::Problems failures;  // "alice@meet.jitsi": why its operation failed
+
+  bool converged() const { return failed == 0 && !guard.tripped; }
+};
+
+class Reconciler {
+ public:
+  Reconciler(const config::Settings& settings, std::filesystem::path data_path,
+             prosody::AccountBackend& backend);
+
+  // Throws std::runtime_error when the state file or the lock cannot be had; nothing
+  // has been changed then.
+  ReconcileReport run(const ReconcileRequest& request);
+
+ private:
+  void apply(const std::vector<DesiredAccount>& desired, ManagedState managed,
+             ReconcileReport& report);
+
+  const config::Settings& settings_;
+  std::filesystem::path data_path_;
+  prosody::AccountBackend& backend_;
+};
+
+}  // namespace meetgate::reconcile

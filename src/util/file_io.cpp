@@ -1,0 +1,213 @@
+// Reading files whole, and replacing them atomically: temp file in the same
+// directory, fsync, rename, fsync of the directory.
+#include "util/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+namespace meetgate::util {
+namespace {
+
+namespace fs = std::filesystem;
+
+// errno values with our wording ("open /x: permission denied"); codes still
+// compare equal to std::errc values.
+class OsErrorCategory : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "os"; }
+
+  std::string message(int value) const override {
+    char buffer[256];
+    std::string text = strerror_r(value, buffer, sizeof buffer);  // GNU variant
+    if (!text.empty()) {
+      text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    }
+    return text;
+  }
+
+  std::error_condition default_error_condition(int value) const noexcept override {
+    return {value, std::generic_category()};
+  }
+};
+
+[[noreturn]] void throw_os_error(int error, const std::string& what) {
+  static const OsErrorCategory category;
+  throw std::system_error(error, category, what);
+}
+
+// Owns one file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A temp file next to the target, named ".<name>.XXXXXX" so globbing readers skip
+// it; removed unless it was renamed into place.
+class TempFile {
+ public:
+  explicit TempFile(const fs::path& target) {
+    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    // Appended step by step: g++ 12 at -O3 warns falsely (-Wrestrict) on "." + string.
+    std::string leaf = ".";
+    leaf += target.filename().string();
+    leaf += ".XXXXXX";
+    std::string name = (dir / leaf).string();
+    int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0)
+      throw_os_error(errno, "create temp file in " + dir.string());
+    fd_ = fd;
+    path_ = name;
+  }
+  ~TempFile() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    if (!path_.empty())
+      ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  int close_now() { return ::close(std::exchange(fd_, -1)); }
+  void keep() { path_.clear(); }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+// Writing through a symlink replaces what it points to, not the link: Debian's
+// conf.d entries are links into conf.avail and must stay links.
+fs::path resolve_target(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_symlink(fs::symlink_status(path, error)))
+    return path;
+  fs::path real = fs::canonical(path, error);
+  return error ? path : real;  // a dangling link is replaced by the new file
+}
+
+void write_all(int fd, std::string_view content, const fs::path& target) {
+  while (!content.empty()) {
+    ssize_t count = ::write(fd, content.data(), content.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      throw_os_error(errno, "write " + target.string());
+    content.remove_prefix(static_cast<size_t>(count));
+  }
+}
+
+// Mode and owner the new file gets: the existing file's, or the options'.
+struct Ownership {
+  mode_t mode;
+  uid_t uid;  // -1: leave as created
+  gid_t gid;
+};
+
+Ownership choose_ownership(const struct stat* existing, const WriteOptions& options) {
+  if (existing != nullptr && options.keep_existing_mode) {
+    return {static_cast<mode_t>(existing->st_mode & 07777), existing->st_uid, existing->st_gid};
+  }
+  return {options.mode, options.owner.value_or(static_cast<uid_t>(-1)),
+          options.group.value_or(static_cast<gid_t>(-1))};
+}
+
+// chown before chmod: chown clears set-id bits. Only root may give files away; an
+// unprivileged caller keeps the file as its own.
+void apply_ownership(int fd, const Ownership& ownership, const fs::path& target) {
+  if (::geteuid() == 0 &&
+      (ownership.uid != static_cast<uid_t>(-1) || ownership.gid != static_cast<gid_t>(-1))) {
+    if (::fchown(fd, ownership.uid, ownership.gid) != 0) {
+      throw_os_error(errno, "chown " + target.string());
+    }
+  }
+  if (::fchmod(fd, ownership.mode) != 0)
+    throw_os_error(errno, "chmod " + target.string());
+}
+
+// The rename is durable only once the directory entry is on disk.
+void sync_directory(const fs::path& target) {
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0)
+    throw_os_error(errno, "open " + dir.string());
+  if (::fsync(fd.get()) != 0 && errno != EINVAL)
+    throw_os_error(errno, "fsync " + dir.string());
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0)
+    throw_os_error(errno, "open " + path.string());
+
+  std::string content;
+  std::array<char, 65536> buffer;
+  while (true) {
+    ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      throw_os_error(errno, "read " + path.string());
+    if (count == 0)
+      return content;
+    content.append(buffer.data(), static_cast<size_t>(count));
+  }
+}
+
+bool write_file_atomically(const fs::path& path, std::string_view content,
+                           const WriteOptions& options) {
+  const fs::path target = resolve_target(path);
+
+  // An unchanged file is left alone: no new inode, no mtime change, no reload.
+  struct stat existing;
+  const bool exists = ::stat(target.c_str(), &existing) == 0;
+  if (!exists && errno != ENOENT)
+    throw_os_error(errno, "stat " + target.string());
+  if (exists && S_ISDIR(existing.st_mode))
+    throw_os_error(EISDIR, "write " + target.string());
+  if (exists && !S_ISREG(existing.st_mode))
+    throw_os_error(EINVAL, "write " + target.string());
+  if (exists && read_file(target) == content)
+    return false;
+
+  // Everything before the rename happens on the temp file: a failure leaves the
+  // old file untouched and the temp file removed.
+  TempFile temp(target);
+  write_all(temp.fd(), content, target);
+  apply_ownership(temp.fd(), choose_ownership(exists ? &existing : nullptr, options), target);
+  if (::fsync(temp.fd()) != 0)
+    throw_os_error(errno, "fsync " + target.string());
+  if (temp.close_now() != 0)
+    throw_os_error(errno, "close " + target.string());
+
+  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
+    throw_os_error(errno, "rename " + temp.path() + " to " + target.string());
+  }
+  temp.keep();
+  sync_directory(target);
+  return true;
+}
+
+}  // namespace meetgate::util

@@ -1,0 +1,29 @@
+// Reading and atomically replacing files.
+#pragma once
+
+#include <sys/types.h>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace meetgate::util {
+
+// Whole file contents; throws std::system_error naming the path on failure.
+std::string read_file(const std::filesystem::path& path);
+
+struct WriteOptions {
+  mode_t mode = 0644;          // used when the file does not exist yet
+  std::optional<uid_t> owner;  // chown the new file (when root) if set
+  std::optional<gid_t> group;
+  bool keep_existing_mode = true;  // an existing file keeps its mode and owner
+};
+
+// Writes `content` to a temp file in the same directory, fsyncs it, renames it over
+// `path` and fsyncs the directory: readers see the old file or the new one, never a
+// part. Returns false without writing when the file already has exactly `content`.
+// Throws std::system_error naming the path on failure; then the old file is intact.
+bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           const WriteOptions& options = {});
+
+}  // namespace meetgate::util
