@@ -82,8 +82,14 @@ std::string format_line(Level level, std::string_view event, Fields fields, Form
     line["time"] = time;
     line["level"] = level_name(level);
     line["event"] = event;
-    for (const auto& field : fields)
-      line[std::string(field.key)] = field.value;
+    for (const auto& field : fields) {
+      auto& slot = line[std::string(field.key)];
+      if (field.number) {
+        slot = nlohmann::ordered_json::parse(field.value);
+      } else {
+        slot = field.value;
+      }
+    }
     return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 

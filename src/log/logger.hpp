@@ -14,14 +14,15 @@ enum class Format { kText, kJson };
 struct Field {
   std::string_view key;
   std::string value;
+  bool number = false;  // JSON writes it as a number
 
   Field(std::string_view k, std::string v) : key(k), value(std::move(v)) {}
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
   Field(std::string_view k, const char* v) : key(k), value(v) {}
-  Field(std::string_view k, long long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, int v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, long v) : key(k), value(std::to_string(v)) {}
-  Field(std::string_view k, size_t v) : key(k), value(std::to_string(v)) {}
+  Field(std::string_view k, long long v) : key(k), value(std::to_string(v)), number(true) {}
+  Field(std::string_view k, int v) : key(k), value(std::to_string(v)), number(true) {}
+  Field(std::string_view k, long v) : key(k), value(std::to_string(v)), number(true) {}
+  Field(std::string_view k, size_t v) : key(k), value(std::to_string(v)), number(true) {}
 };
 
 using Fields = std::initializer_list<Field>;

@@ -175,9 +175,10 @@ PrepResult saslprep(std::string_view password) {
                   std::to_string(kMaxPrepInput) + ")");
   }
 
-  // Flags 0: unassigned code points allowed, as Prosody hashes passwords.
+  // Unassigned code points refused: Debian's Prosody (ICU) answers "Password fails
+  // SASLprep" for an emoji or U+FB42, so such a password could never be registered.
   std::string prepared;
-  const int rc = run_profile(password, Stringprep_profile_flags(0), stringprep_saslprep, prepared);
+  const int rc = run_profile(password, STRINGPREP_NO_UNASSIGNED, stringprep_saslprep, prepared);
   if (rc >= STRINGPREP_BIDI_BOTH_L_AND_RAL && rc <= STRINGPREP_BIDI_CONTAINS_PROHIBITED) {
     return refuse(bidi_error(rc));
   }

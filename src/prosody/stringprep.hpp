@@ -19,7 +19,7 @@ struct PrepResult {
 // names whose account file name would pass Prosody's 255-byte limit.
 PrepResult nodeprep(std::string_view username);
 
-// SASLprep (RFC 4013, unassigned code points allowed), as Prosody applies it to a
+// SASLprep (RFC 4013, unassigned code points refused), as Prosody applies it to a
 // password before PBKDF2. Refuses controls and other prohibited characters.
 PrepResult saslprep(std::string_view password);
 

@@ -184,8 +184,18 @@ void Reconciler::apply(const std::vector<DesiredAccount>& desired, ManagedState 
         break;
     }
   });
-
   save_managed_state(data_path_, managed);
+
+  // prosodyctl register/unregister only touch storage: sessions already logged in keep
+  // going until they disconnect. Say so, since the operator may expect a kick-out.
+  const bool sessions_kept = report.deleted + report.updated > 0;
+  if (sessions_kept && std::string_view(backend_.name()) == "offline") {
+    log::warn("live_sessions_kept", {{"deleted", report.deleted},
+                                     {"updated", report.updated},
+                                     {"reason",
+                                      "the offline backend cannot disconnect live "
+                                      "sessions; they end when the client disconnects"}});
+  }
 }
 
 }  // namespace meetgate::reconcile

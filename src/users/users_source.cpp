@@ -66,7 +66,8 @@ std::string content_hash(const std::vector<UserEntry>& users) {
 }
 
 std::string account_text(const AccountName& account, const Domains& domains) {
-  if (account.host == domains.main) return quote_name(account.username);
+  if (account.host == domains.main)
+    return quote_name(account.username);
   return quote_name(account.username + "@" + account.host);
 }
 

@@ -29,6 +29,13 @@ TEST_CASE("json lines parse and keep field order") {
   CHECK(line.find('\n') == std::string::npos);
 }
 
+TEST_CASE("json numbers stay numbers") {
+  auto line =
+      format_line(Level::kInfo, "sync_done", {{"created", 5}, {"user", "7"}}, Format::kJson, "T");
+
+  CHECK(line == R"({"time":"T","level":"info","event":"sync_done","created":5,"user":"7"})");
+}
+
 TEST_CASE("invalid UTF-8 in a field still gives valid JSON") {
   auto line = format_line(Level::kInfo, "e", {{"user", "\xff\xfe"}}, Format::kJson, "T");
 
