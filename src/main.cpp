@@ -22,5 +22,7 @@ int main(int argc, char** argv) {
     return cli::run_sync(line, environment);
   if (line.command == "render")
     return cli::run_render(line, environment);
+  if (line.command == "run")
+    return cli::run_entrypoint(line, environment);
   return cli::run_version();
 }

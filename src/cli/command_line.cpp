@@ -1,5 +1,9 @@
 #include "cli/command_line.hpp"
 
+#include <optional>
+#include <string_view>
+
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 namespace meetgate::cli {
@@ -48,6 +52,47 @@ void add_render(CLI::App& app, CommandLine& line) {
   app.add_flag("--dry-run", line.dry_run, "print a unified diff, write nothing");
 }
 
+void add_run(CLI::App& app, CommandLine& line) {
+  app.add_flag_callback(
+      "--exec", [&line] { line.overrides["MEETGATE_EXEC"] = "1"; },
+      "replace meetgate with CMD instead of supervising it [MEETGATE_EXEC]");
+  variable_option(app, line, "--only", "MEETGATE_RENDER",
+                  "comma list of render targets to render first (default none)");
+  variable_option(app, line, "--layout", "MEETGATE_LAYOUT", "docker-jitsi-meet or debian");
+  add_prosody(app, line);
+  add_users(app, line);
+  // CMD may also follow without "--"; everything from its name on is CMD's.
+  app.prefix_command();
+}
+
+// Everything after the first "--" is CMD's, never parsed as our options. Returns those
+// words and shortens argc so the parser sees only what comes before.
+std::vector<std::string> split_off_program(int& argc, char** argv) {
+  std::vector<std::string> program;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      program.assign(argv + i + 1, argv + argc);
+      argc = i;
+      break;
+    }
+  }
+  return program;
+}
+
+// CMD: the words after "--", or from the first word the run parser did not take. A
+// "--" after CMD's name is one of CMD's own arguments.
+std::optional<std::vector<std::string>> program_of(CLI::App& run,
+                                                   std::vector<std::string> after_dashes,
+                                                   bool dashes_seen) {
+  auto program = run.remaining();
+  if (!program.empty() && dashes_seen)
+    program.push_back("--");
+  program.insert(program.end(), after_dashes.begin(), after_dashes.end());
+  if (program.empty())
+    return std::nullopt;
+  return program;
+}
+
 }  // namespace
 
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
@@ -64,8 +109,12 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
   add_sync(*sync, line);
   auto* render = app.add_subcommand("render", "write the Secure Domain config");
   add_render(*render, line);
+  auto* run = app.add_subcommand("run", "render, then start CMD as the container's PID 1");
+  add_run(*run, line);
   app.add_subcommand("version", "print version and build information");
 
+  const int all_args = argc;
+  auto after_dashes = split_off_program(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -73,6 +122,20 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   line.command = app.get_subcommands().front()->get_name();
+
+  const bool dashes_seen = argc < all_args;
+  if (line.command != "run" && dashes_seen) {
+    fmt::print(stderr, "meetgate: error: only run takes a command after \"--\"\n");
+    return 2;
+  }
+  if (line.command == "run") {
+    auto program = program_of(*run, std::move(after_dashes), dashes_seen);
+    if (!program) {
+      fmt::print(stderr, "meetgate: error: run: no command given: meetgate run -- CMD [ARGS...]\n");
+      return 2;
+    }
+    line.program = std::move(*program);
+  }
   return line;
 }
 

@@ -10,10 +10,11 @@
 namespace meetgate::cli {
 
 struct CommandLine {
-  std::string command;                           // check, sync, render, version
+  std::string command;                           // check, sync, render, run, version
   std::map<std::string, std::string> overrides;  // variable name -> value from an option
   bool dry_run = false;
   bool force = false;
+  std::vector<std::string> program;  // run: CMD and its arguments
 };
 
 // The parsed command line, or the exit code when parsing already finished the job

@@ -27,8 +27,4 @@ ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_r
 std::optional<std::filesystem::path> resolve_data_path(const config::Settings& settings,
                                                        util::Problems& problems);
 
-// prosodyctl must write account files the server can read: meetgate has to run as the
-// data directory's owner, or as root with a `prosody` user that owns it.
-void check_data_directory(const std::filesystem::path& data_path, util::Problems& problems);
-
 }  // namespace meetgate::cli

@@ -8,6 +8,7 @@
 #include "cli/prosody_setup.hpp"
 #include "cli/reporting.hpp"
 #include "log/logger.hpp"
+#include "prosody/data_directory.hpp"
 #include "prosody/offline_backend.hpp"
 #include "reconcile/desired_state.hpp"
 #include "reconcile/reconciler.hpp"
@@ -59,7 +60,7 @@ std::optional<std::filesystem::path> prepare_prosody(const config::Settings& set
   util::Problems problems;
   auto data_path = resolve_data_path(settings, problems);
   if (data_path)
-    check_data_directory(*data_path, problems);
+    prosody::check_data_directory(*data_path, problems);
   if (!problems.empty()) {
     print_problems(problems);
     return std::nullopt;
@@ -98,14 +99,16 @@ int run_sync(const CommandLine& line, const config::Environment& environment) {
     reconcile::Reconciler reconciler(*settings, *data_path, backend);
     const auto report = reconciler.run({&desired, source->users.empty(), line.dry_run, line.force});
 
+    // A dry run shows the plan even when the guard refuses it: that is when the
+    // operator most needs to see what would have been deleted.
+    if (line.dry_run)
+      print_plan(report);
     if (report.guard.tripped) {
       print_error("delete guard: " + report.guard.reason);
       return kExitBadInput;
     }
-    if (line.dry_run) {
-      print_plan(report);
+    if (line.dry_run)
       return kExitOk;
-    }
     print_summary(report);
     log::info("sync_done", {{"created", report.created},
                             {"updated", report.updated},

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "config/value_parsers.hpp"
+#include "prosody/stringprep.hpp"
+#include "users/password_rules.hpp"
 
 namespace meetgate::config {
 namespace {
@@ -79,12 +81,28 @@ void check_service_passwords(const Settings& settings, util::Problems& problems)
   }
 }
 
+// Service accounts go through the same rules as users: a name Prosody would refuse or
+// a password SASLprep refuses would otherwise fail at every reconcile, forever.
+void check_service_accounts(const Settings& settings, util::Problems& problems) {
+  for (const auto& account : settings.service_accounts_to_keep()) {
+    const auto name = prosody::nodeprep(account.username);
+    if (!name.ok()) {
+      problems.push_back(
+          {account.user_variable, fmt::format("username \"{}\" {}", account.username, name.error)});
+    }
+    if (auto why = users::check_password(account.password, account.username); !why.empty()) {
+      problems.push_back({account.variable, why});
+    }
+  }
+}
+
 }  // namespace
 
 void cross_check(const Settings& settings, util::Problems& problems) {
   check_domains(settings.xmpp, problems);
   check_auth(settings, problems);
   check_service_passwords(settings, problems);
+  check_service_accounts(settings, problems);
 }
 
 }  // namespace meetgate::config

@@ -38,6 +38,12 @@ std::optional<std::string> Environment::get(const std::string& name,
 
   auto direct = variables_.find(name);
   auto file = variables_.find(name + "_FILE");
+
+  // docker-jitsi-meet's compose files pass every variable of .env through, so an
+  // empty `X=` next to `X_FILE` is how "unset" looks there: the file wins.
+  if (direct != variables_.end() && direct->second.empty() && file != variables_.end()) {
+    direct = variables_.end();
+  }
   if (direct != variables_.end() && file != variables_.end()) {
     problems.push_back({name, "both " + name + " and " + name + "_FILE are set: keep one"});
     return std::nullopt;

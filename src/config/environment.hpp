@@ -25,8 +25,9 @@ class Environment {
   void set_override(const std::string& name, std::string value);
 
   // The value of `name`: the override, else `name`, else the contents of the file named
-  // by `name_FILE` (one trailing newline stripped). Both `name` and `name_FILE` set, or
-  // an unreadable file, adds a problem and yields nullopt. An empty value counts as set.
+  // by `name_FILE` (one trailing newline stripped). An empty `name` beside `name_FILE`
+  // counts as unset; both set, or an unreadable file, adds a problem and yields nullopt.
+  // Otherwise an empty value counts as set.
   std::optional<std::string> get(const std::string& name, util::Problems& problems) const;
 
  private:

@@ -7,6 +7,7 @@
 
 #include "config/cross_checks.hpp"
 #include "config/value_parsers.hpp"
+#include "prosody/stringprep.hpp"
 
 namespace meetgate::config {
 namespace {
@@ -122,6 +123,12 @@ void read_paths(VariableReader& read, Settings& settings, util::Problems& proble
   }
   if (auto data = read.raw("MEETGATE_DATA_PATH"); data && !data->empty()) {
     settings.data_path = *data;
+    if (!settings.data_path->is_absolute()) {
+      problems.push_back(
+          {"MEETGATE_DATA_PATH", fmt::format("\"{}\" is not an absolute path: give Prosody's data "
+                                             "directory as /...",
+                                             *data)});
+    }
   }
   read.text("MEETGATE_PROSODYCTL", settings.prosodyctl);
   read.duration("MEETGATE_PROSODYCTL_TIMEOUT", settings.prosodyctl_timeout);
@@ -157,6 +164,7 @@ void read_daemon(VariableReader& read, Settings& settings) {
   }
   read.duration("MEETGATE_STOP_GRACE", settings.stop_grace);
   read.boolean("MEETGATE_EXEC", settings.exec);
+  read.boolean("MEETGATE_SIGNAL_GROUP", settings.signal_group);
 }
 
 void read_output(VariableReader& read, Settings& settings, util::Problems& problems) {
@@ -164,9 +172,13 @@ void read_output(VariableReader& read, Settings& settings, util::Problems& probl
     settings.layout = *layout;
   }
   if (auto targets = read.raw("MEETGATE_RENDER")) {
-    settings.render_targets = split_list(*targets);
-    for (const auto& target : *settings.render_targets) {
-      parse_choice("MEETGATE_RENDER", target, {"prosody", "web", "jicofo", "jigasi"}, problems);
+    // Stored as spelled in the choices, so `--only Prosody` means prosody.
+    settings.render_targets.emplace();
+    for (const auto& target : split_list(*targets)) {
+      const auto choice =
+          parse_choice("MEETGATE_RENDER", target, {"prosody", "web", "jicofo", "jigasi"}, problems);
+      if (choice)
+        settings.render_targets->push_back(*choice);
     }
   }
   if (auto level = read.choice("LOG_LEVEL", {"debug", "info", "warn", "error"})) {
@@ -180,9 +192,13 @@ void read_output(VariableReader& read, Settings& settings, util::Problems& probl
 
 std::vector<std::string> Settings::protected_usernames() const {
   std::vector<std::string> names = {"focus", "jvb", "jibri", "jigasi", "recorder", "transcriber"};
-  for (const auto& name : {xmpp.jicofo_user, xmpp.jvb_user, xmpp.jigasi_user}) {
-    if (std::find(names.begin(), names.end(), name) == names.end())
+  for (const auto& configured : {xmpp.jicofo_user, xmpp.jvb_user, xmpp.jigasi_user}) {
+    // As Prosody stores it: JVB_AUTH_USER=JVB2 protects the account "jvb2".
+    const auto prepared = prosody::nodeprep(configured);
+    const std::string name = prepared.ok() ? prepared.value : configured;
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
       names.push_back(name);
+    }
   }
   return names;
 }
@@ -193,13 +209,14 @@ std::vector<ServiceAccount> Settings::service_accounts_to_keep() const {
     return accounts;
 
   auto keep = [&](const std::string& user, const std::optional<std::string>& password,
-                  const char* variable) {
-    if (password && !password->empty())
-      accounts.push_back({user, *password, variable});
+                  const char* variable, const char* user_variable) {
+    if (password && !password->empty()) {
+      accounts.push_back({user, *password, variable, user_variable});
+    }
   };
-  keep(xmpp.jicofo_user, xmpp.jicofo_password, "JICOFO_AUTH_PASSWORD");
-  keep(xmpp.jvb_user, xmpp.jvb_password, "JVB_AUTH_PASSWORD");
-  keep(xmpp.jigasi_user, xmpp.jigasi_password, "JIGASI_XMPP_PASSWORD");
+  keep(xmpp.jicofo_user, xmpp.jicofo_password, "JICOFO_AUTH_PASSWORD", "JICOFO_AUTH_USER");
+  keep(xmpp.jvb_user, xmpp.jvb_password, "JVB_AUTH_PASSWORD", "JVB_AUTH_USER");
+  keep(xmpp.jigasi_user, xmpp.jigasi_password, "JIGASI_XMPP_PASSWORD", "JIGASI_XMPP_USER");
   return accounts;
 }
 

@@ -20,8 +20,9 @@ enum class WatchMode { kInotify, kPoll };
 // A service account meetgate keeps when MEETGATE_SERVICE_ACCOUNTS is on.
 struct ServiceAccount {
   std::string username;
-  std::string password;  // never logged
-  std::string variable;  // where the password came from, e.g. "JICOFO_AUTH_PASSWORD"
+  std::string password;       // never logged
+  std::string variable;       // where the password came from, e.g. "JICOFO_AUTH_PASSWORD"
+  std::string user_variable;  // where the username came from, e.g. "JICOFO_AUTH_USER"
 };
 
 struct XmppSettings {
@@ -67,6 +68,7 @@ struct Settings {
   std::optional<std::vector<std::string>> render_targets;  // unset: the command's default
   std::chrono::milliseconds stop_grace{10'000};
   bool exec = false;
+  bool signal_group = true;  // run forwards signals to CMD's process group, not CMD alone
   std::string log_level = "info";
   std::string log_format = "text";
 

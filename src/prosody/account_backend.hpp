@@ -18,7 +18,8 @@ class AccountBackend {
 
   // Applies every operation (one failure never stops the others) and returns one
   // result per operation, in the same order. `on_done` is called as each finishes,
-  // from the calling thread or a worker, so a caller can log and record progress.
+  // from the calling thread or a worker but never two at once, so a caller can log and
+  // record progress without a lock of its own.
   using Progress = std::function<void(const AccountOperation&, const OperationResult&)>;
   virtual std::vector<OperationResult> apply(const std::vector<AccountOperation>& operations,
                                              const Progress& on_done) = 0;

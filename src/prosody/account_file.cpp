@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/hex.hpp"
+
 namespace meetgate::prosody {
 
 namespace {
@@ -71,19 +73,6 @@ bool is_newline(int c) {
 }
 bool is_space(int c) {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || is_newline(c);
-}
-
-int hex_value(int c) {
-  if (is_digit(c)) {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 bool is_keyword(std::string_view name) {
@@ -372,7 +361,7 @@ Value Parser::read_number() {
   for (;;) {
     if (peek() >= 0 && exponent.find(static_cast<char>(peek())) != std::string_view::npos) {
       pos_ += (peek(1) == '+' || peek(1) == '-') ? 2 : 1;
-    } else if (hex_value(peek()) >= 0 || peek() == '.') {
+    } else if (util::hex_digit_value(peek()) >= 0 || peek() == '.') {
       ++pos_;
     } else {
       break;
@@ -388,7 +377,8 @@ Value Parser::read_number() {
   if (integral && hex && !body.empty()) {
     unsigned long long wrapped = 0;
     for (char digit : body) {
-      wrapped = wrapped * 16 + static_cast<unsigned>(hex_value(static_cast<unsigned char>(digit)));
+      wrapped = wrapped * 16 +
+                static_cast<unsigned>(util::hex_digit_value(static_cast<unsigned char>(digit)));
     }
     return Value::of_integer(static_cast<long long>(wrapped));
   }
@@ -445,8 +435,8 @@ void Parser::read_escape(std::string& out) {
     skip_newline();  // a backslash before a line break keeps the break
     out += '\n';
   } else if (c == 'x') {
-    int high = hex_value(peek(1));
-    int low = hex_value(peek(2));
+    int high = util::hex_digit_value(peek(1));
+    int low = util::hex_digit_value(peek(2));
     if (high < 0 || low < 0) {
       fail("invalid hexadecimal escape in string");
     }
@@ -483,12 +473,12 @@ void Parser::read_decimal_escape(std::string& out) {
 void Parser::read_utf8_escape(std::string& out) {
   ++pos_;
   expect('{', "missing '{' in \\u{xxxx} escape in string");
-  if (hex_value(peek()) < 0) {
+  if (util::hex_digit_value(peek()) < 0) {
     fail("hexadecimal digit expected in string escape");
   }
   unsigned long cp = 0;
-  while (hex_value(peek()) >= 0) {
-    cp = cp * 16 + static_cast<unsigned long>(hex_value(peek()));
+  while (util::hex_digit_value(peek()) >= 0) {
+    cp = cp * 16 + static_cast<unsigned long>(util::hex_digit_value(peek()));
     if (cp > 0x7fffffffUL) {
       fail("utf-8 value too large in string escape");
     }

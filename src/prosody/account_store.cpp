@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #include "prosody/storage_encoding.hpp"
+#include "util/os_error.hpp"
+
+#include "util/unique_fd.hpp"
 
 namespace meetgate::prosody {
 
@@ -26,18 +30,7 @@ constexpr std::string_view kRecordSuffix = ".dat";
 // (a log, a dump) sit in the accounts directory under a .dat name.
 constexpr size_t kMaxRecordSize = size_t{1} << 20;
 
-// The OS reason the way our messages spell it: "permission denied".
-std::string reason(const std::error_code& error) {
-  std::string text = error.message();
-  if (!text.empty()) {
-    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  }
-  return text;
-}
-
-std::string reason(int error) {
-  return reason(std::error_code(error, std::generic_category()));
-}
+using util::os_reason;
 
 // A file name for messages: bytes outside printable ASCII become \xNN so a hostile
 // name cannot forge log lines.
@@ -55,18 +48,6 @@ std::string printable(std::string_view name) {
   return out;
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() { ::close(fd_); }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Reads the whole file from `fd` into `content`; an error text when that fails.
 std::string read_all(int fd, const fs::path& file, std::string& content) {
   char buffer[4096];
@@ -78,7 +59,7 @@ std::string read_all(int fd, const fs::path& file, std::string& content) {
     if (count < 0) {
       int read_errno = errno;
       content.clear();
-      return "read " + file.string() + ": " + reason(read_errno);
+      return "read " + file.string() + ": " + os_reason(read_errno);
     }
     if (count == 0) {
       return {};
@@ -100,15 +81,15 @@ bool read_account(StoredAccount& account) {
   int fd = ::open(account.file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     int open_errno = errno;
-    account.read_error = "open " + account.file.string() + ": " + reason(open_errno);
+    account.read_error = "open " + account.file.string() + ": " + os_reason(open_errno);
     return open_errno != ENOENT;
   }
-  FileDescriptor guard(fd);
+  util::UniqueFd guard(fd);
 
   struct stat status {};
   if (::fstat(fd, &status) != 0) {
     int stat_errno = errno;
-    account.read_error = "stat " + account.file.string() + ": " + reason(stat_errno);
+    account.read_error = "stat " + account.file.string() + ": " + os_reason(stat_errno);
     return true;
   }
   if (!S_ISREG(status.st_mode)) {
@@ -177,8 +158,10 @@ std::vector<StoredAccount> AccountStore::list(const std::string& host,
       accounts.push_back(std::move(account));
     }
   }
+  // A listing that failed part-way would look like accounts that vanished: the plan
+  // would forget them as managed, or create them again. Refuse to guess.
   if (error) {
-    problems.push_back({"", "read directory " + dir.string() + ": " + reason(error)});
+    throw std::runtime_error("read directory " + dir.string() + ": " + os_reason(error));
   }
 
   std::sort(accounts.begin(), accounts.end(),

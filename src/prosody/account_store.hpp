@@ -39,6 +39,7 @@ class AccountStore {
 
   // Every account on `host`, sorted by username. A missing accounts directory means
   // no accounts yet. Undecodable file names are reported in `problems` and skipped.
+  // Throws std::runtime_error when the directory exists but cannot be listed.
   std::vector<StoredAccount> list(const std::string& host, util::Problems& problems) const;
 
  private:

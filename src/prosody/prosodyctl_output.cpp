@@ -118,15 +118,19 @@ std::vector<std::string> quotable_lines(std::string_view text, std::string_view 
   return lines;
 }
 
-// Both streams cleaned but unfiltered, for spotting the markers.
+// Both streams cleaned, noise dropped, for spotting the markers: a certmanager line
+// about an unreadable certs directory says "Permission denied" about nothing we did.
 std::string cleaned_text(const util::ProcessResult& result) {
   std::string all;
   for (std::string_view text : {std::string_view(result.out), std::string_view(result.err)}) {
     while (!text.empty()) {
       size_t end = std::min(text.find('\n'), text.size());
-      all += clean_line(text.substr(0, end));
-      all += '\n';
+      std::string line = clean_line(text.substr(0, end));
       text.remove_prefix(std::min(end + 1, text.size()));
+      if (is_noise(line))
+        continue;
+      all += line;
+      all += '\n';
     }
   }
   return all;

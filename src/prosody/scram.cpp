@@ -17,6 +17,8 @@
 
 #include "prosody/stringprep.hpp"
 
+#include "util/hex.hpp"
+
 namespace meetgate::prosody {
 
 namespace {
@@ -74,19 +76,6 @@ struct Sha256 {
   }
 };
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // Hex of either case (Prosody's SCRAM login decodes with from_hex, which accepts both).
 std::optional<std::vector<uint8_t>> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
@@ -94,8 +83,8 @@ std::optional<std::vector<uint8_t>> from_hex(std::string_view hex) {
   }
   std::vector<uint8_t> out;
   for (size_t i = 0; i < hex.size(); i += 2) {
-    int high = hex_value(hex[i]);
-    int low = hex_value(hex[i + 1]);
+    int high = util::hex_digit_value(hex[i]);
+    int low = util::hex_digit_value(hex[i + 1]);
     if (high < 0 || low < 0) {
       return std::nullopt;
     }

@@ -2,26 +2,14 @@
 // turns every byte Lua's %W matches, i.e. outside [A-Za-z0-9], into %xx).
 #include "prosody/storage_encoding.hpp"
 
+#include "util/hex.hpp"
+
 namespace meetgate::prosody {
 
 namespace {
 
 bool is_alnum_ascii(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-// Value of one hex digit, or -1.
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -56,8 +44,8 @@ std::optional<std::string> decode_storage_name(std::string_view encoded) {
     if (encoded.size() - i < 3) {
       return std::nullopt;
     }
-    int high = hex_value(encoded[i + 1]);
-    int low = hex_value(encoded[i + 2]);
+    int high = util::hex_digit_value(encoded[i + 1]);
+    int low = util::hex_digit_value(encoded[i + 2]);
     if (high < 0 || low < 0) {
       return std::nullopt;
     }

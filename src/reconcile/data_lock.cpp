@@ -17,14 +17,20 @@ namespace meetgate::reconcile {
 
 DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::milliseconds wait) {
   const auto path = data_path / kLockFileName;
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // O_NOFOLLOW, and chown only a file we just created: the data directory belongs to
+  // the server's user, and a link planted there must not make root chown its target.
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const bool created = fd_ >= 0;
+  if (!created && errno == EEXIST) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  }
   if (fd_ < 0) {
     throw std::runtime_error(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
   }
 
   // Root creates it as the data directory's owner, so a later non-root sidecar can open it.
   struct stat data_dir {};
-  if (geteuid() == 0 && ::stat(data_path.c_str(), &data_dir) == 0) {
+  if (created && geteuid() == 0 && ::stat(data_path.c_str(), &data_dir) == 0) {
     (void)::fchown(fd_, data_dir.st_uid, data_dir.st_gid);
   }
 

@@ -59,7 +59,8 @@ ManagedState ManagedState::from_json(std::string_view text) {
   try {
     json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
-    throw std::runtime_error(error.what());
+    // Not error.what(): it quotes what it read, and this must name no file content.
+    throw std::runtime_error(fmt::format("invalid JSON near byte {}", error.byte));
   }
   if (!json.is_object() || json.value("version", 0) != 1 || !json.contains("managed") ||
       !json["managed"].is_object()) {
@@ -82,8 +83,13 @@ ManagedState ManagedState::from_json(std::string_view text) {
 ManagedState load_managed_state(const std::filesystem::path& data_path) {
   const auto path = data_path / kStateFileName;
   std::error_code error;
-  if (!std::filesystem::exists(path, error))
+  const auto status = std::filesystem::symlink_status(path, error);
+  if (!std::filesystem::exists(status))
     return {};
+  if (!std::filesystem::is_regular_file(status)) {
+    throw std::runtime_error(
+        fmt::format("state file {} is not a regular file (a link?): remove it", path.string()));
+  }
 
   try {
     return ManagedState::from_json(util::read_file(path));
@@ -99,6 +105,7 @@ void save_managed_state(const std::filesystem::path& data_path, const ManagedSta
   util::WriteOptions options;
   options.mode = 0600;
   options.keep_existing_mode = false;
+  options.follow_symlinks = false;
 
   // Root writes it as the data directory's owner, so a later non-root sidecar can too.
   struct stat data_dir {};

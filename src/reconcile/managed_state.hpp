@@ -23,7 +23,8 @@ class ManagedState {
   const std::map<std::string, std::set<std::string>>& hosts() const { return managed_; }
 
   std::string to_json() const;
-  // Throws std::runtime_error with "line N: ..." when `json` is not a state file.
+  // Throws std::runtime_error saying what is wrong (never quoting the text) when
+  // `json` is not a state file.
   static ManagedState from_json(std::string_view json);
 
   bool operator==(const ManagedState&) const = default;

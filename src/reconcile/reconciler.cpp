@@ -1,7 +1,7 @@
 #include "reconcile/reconciler.hpp"
 
 #include <chrono>
-#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -92,7 +92,9 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   const ManagedState managed = load_managed_state(data_path_);
   const auto hosts = scanned_hosts(settings_, desired);
   const CurrentState current = read_current(data_path_, hosts);
-  const auto checks = check_passwords(desired, existing_desired(desired, current), settings_.jobs);
+  // PBKDF2 is CPU work: all cores, whatever MEETGATE_JOBS allows prosodyctl.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto checks = check_passwords(desired, existing_desired(desired, current), cores);
 
   // The plan, and the guard against a source that lost most of its users by accident.
   const auto protected_names = settings_.protected_usernames();
@@ -151,11 +153,9 @@ void Reconciler::apply(const std::vector<DesiredAccount>& desired, ManagedState 
     save_managed_state(data_path_, managed);
 
   // Apply; one failure never stops the others.
-  std::mutex report_mutex;
   const auto operations = plan.operations(desired);
   backend_.apply(operations, [&](const prosody::AccountOperation& operation,
                                  const prosody::OperationResult& result) {
-    std::lock_guard guard(report_mutex);
     report.calls++;
     const std::string account = operation.username + "@" + operation.host;
     if (!result.ok) {

@@ -12,24 +12,10 @@
 
 #include "users/raw_entry.hpp"
 
+#include "util/unique_fd.hpp"
+
 namespace meetgate::users {
 namespace {
-
-// Closes the descriptor on every return path.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 FileRead failed(int error_number) {
   return FileRead{FileRead::Status::kFailed, "", os_reason(error_number), error_number};
@@ -38,16 +24,20 @@ FileRead failed(int error_number) {
 }  // namespace
 
 FileRead read_bounded(const std::filesystem::path& path, std::size_t max_bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO would otherwise wait forever for a writer.
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0)
     return failed(errno);
 
-  // A directory opens fine but cannot be read; say so plainly.
+  // A directory opens fine but cannot be read; say so plainly. Devices and FIFOs are
+  // no users source.
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0)
     return failed(errno);
   if (S_ISDIR(info.st_mode))
     return failed(EISDIR);
+  if (!S_ISREG(info.st_mode))
+    return FileRead{FileRead::Status::kFailed, "", "not a regular file", EINVAL};
   if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) > max_bytes) {
     return FileRead{FileRead::Status::kTooLarge, "", ""};
   }
@@ -68,14 +58,6 @@ FileRead read_bounded(const std::filesystem::path& path, std::size_t max_bytes) 
     }
     result.content.append(chunk, static_cast<std::size_t>(got));
   }
-}
-
-std::string os_reason(int error_number) {
-  std::string reason = std::strerror(error_number);
-  if (!reason.empty()) {
-    reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
-  }
-  return reason;
 }
 
 std::optional<std::string> read_password_file(const std::filesystem::path& path,

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "util/os_error.hpp"
+
 namespace meetgate::users {
 
 struct FileRead {
@@ -20,8 +22,7 @@ struct FileRead {
 // Reads at most `max_bytes`; a longer file gives kTooLarge and no content.
 FileRead read_bounded(const std::filesystem::path& path, std::size_t max_bytes);
 
-// "permission denied" for EACCES: strerror's text with a lower-case first letter.
-std::string os_reason(int error_number);
+using util::os_reason;
 
 // A password file is far smaller than this; anything bigger is the wrong file.
 inline constexpr std::size_t kMaxPasswordFileBytes = std::size_t{64} << 10;

@@ -2,9 +2,11 @@
 // entries as a whole (accounts, passwords, duplicates) and hash what was found.
 #include "users/users_source.hpp"
 
-#include <nettle/sha2.h>
+#include <nettle/hmac.h>
+#include <sys/random.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -26,17 +28,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void hash_field(sha256_ctx& context, std::string_view field) {
+void hash_field(hmac_sha256_ctx& context, std::string_view field) {
   // Length-prefixed, so ("ab", "c") and ("a", "bc") hash differently.
   const std::uint64_t length = field.size();
   std::uint8_t prefix[8];
   for (int i = 0; i < 8; ++i)
     prefix[i] = static_cast<std::uint8_t>(length >> (8 * i));
-  sha256_update(&context, sizeof prefix, prefix);
-  sha256_update(&context, field.size(), reinterpret_cast<const std::uint8_t*>(field.data()));
+  hmac_sha256_update(&context, sizeof prefix, prefix);
+  hmac_sha256_update(&context, field.size(), reinterpret_cast<const std::uint8_t*>(field.data()));
 }
 
-// Hex SHA-256 over the accounts in (host, username) order: the same accounts and
+// A key made once per process. The hash covers passwords: keyed, it is no offline
+// oracle for guessing them should it ever be shown, and it never outlives the process.
+const std::array<std::uint8_t, 32>& hash_key() {
+  static const std::array<std::uint8_t, 32> key = [] {
+    std::array<std::uint8_t, 32> bytes{};
+    size_t filled = 0;
+    while (filled < bytes.size()) {
+      const ssize_t got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+      if (got > 0)
+        filled += static_cast<size_t>(got);
+    }
+    return bytes;
+  }();
+  return key;
+}
+
+// Hex HMAC-SHA-256 over the accounts in (host, username) order: the same accounts and
 // passwords hash the same whatever the format, order or comments around them.
 std::string content_hash(const std::vector<UserEntry>& users) {
   std::vector<const UserEntry*> sorted;
@@ -46,15 +64,15 @@ std::string content_hash(const std::vector<UserEntry>& users) {
     return std::tie(a->host, a->username) < std::tie(b->host, b->username);
   });
 
-  sha256_ctx context;
-  sha256_init(&context);
+  hmac_sha256_ctx context;
+  hmac_sha256_set_key(&context, hash_key().size(), hash_key().data());
   for (const UserEntry* user : sorted) {
     hash_field(context, user->host);
     hash_field(context, user->username);
     hash_field(context, user->password);
   }
   std::uint8_t digest[SHA256_DIGEST_SIZE];
-  sha256_digest(&context, sizeof digest, digest);
+  hmac_sha256_digest(&context, sizeof digest, digest);
 
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;

@@ -30,7 +30,7 @@ struct UserEntry {
 
 struct UsersSource {
   std::vector<UserEntry> users;  // in source order, no two with one (username, host)
-  std::string content_hash;      // hex SHA-256 over what was read, to skip no-op reloads
+  std::string content_hash;      // keyed hash (per process) of the accounts, to skip no-op reloads
 };
 
 struct LoadResult {

@@ -13,6 +13,9 @@
 #include <system_error>
 #include <utility>
 
+#include "util/os_error.hpp"
+#include "util/unique_fd.hpp"
+
 namespace meetgate::util {
 namespace {
 
@@ -24,14 +27,7 @@ class OsErrorCategory : public std::error_category {
  public:
   const char* name() const noexcept override { return "os"; }
 
-  std::string message(int value) const override {
-    char buffer[256];
-    std::string text = strerror_r(value, buffer, sizeof buffer);  // GNU variant
-    if (!text.empty()) {
-      text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-    }
-    return text;
-  }
+  std::string message(int value) const override { return os_reason(value); }
 
   std::error_condition default_error_condition(int value) const noexcept override {
     return {value, std::generic_category()};
@@ -42,23 +38,6 @@ class OsErrorCategory : public std::error_category {
   static const OsErrorCategory category;
   throw std::system_error(error, category, what);
 }
-
-// Owns one file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // A temp file next to the target, named ".<name>.XXXXXX" so globbing readers skip
 // it; removed unless it was renamed into place.
@@ -148,7 +127,7 @@ void apply_ownership(int fd, const Ownership& ownership, const fs::path& target)
 // The rename is durable only once the directory entry is on disk.
 void sync_directory(const fs::path& target) {
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  util::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0)
     throw_os_error(errno, "open " + dir.string());
   if (::fsync(fd.get()) != 0 && errno != EINVAL)
@@ -158,9 +137,18 @@ void sync_directory(const fs::path& target) {
 }  // namespace
 
 std::string read_file(const fs::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK and a regular file only: a FIFO named by mistake must not hang us.
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0)
     throw_os_error(errno, "open " + path.string());
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0)
+    throw_os_error(errno, "stat " + path.string());
+  if (S_ISDIR(info.st_mode))
+    throw_os_error(EISDIR, "read " + path.string());
+  if (!S_ISREG(info.st_mode))
+    throw std::system_error(EINVAL, std::generic_category(),
+                            "read " + path.string() + ": not a regular file");
 
   std::string content;
   std::array<char, 65536> buffer;
@@ -178,13 +166,17 @@ std::string read_file(const fs::path& path) {
 
 bool write_file_atomically(const fs::path& path, std::string_view content,
                            const WriteOptions& options) {
-  const fs::path target = resolve_target(path);
+  const fs::path target = options.follow_symlinks ? resolve_target(path) : path;
 
   // An unchanged file is left alone: no new inode, no mtime change, no reload.
+  // lstat: a link still here (dangling, or not to be followed) is replaced like a
+  // missing file, and nothing is read or copied from what it points to.
   struct stat existing;
-  const bool exists = ::stat(target.c_str(), &existing) == 0;
+  bool exists = ::lstat(target.c_str(), &existing) == 0;
   if (!exists && errno != ENOENT)
     throw_os_error(errno, "stat " + target.string());
+  if (exists && S_ISLNK(existing.st_mode))
+    exists = false;
   if (exists && S_ISDIR(existing.st_mode))
     throw_os_error(EISDIR, "write " + target.string());
   if (exists && !S_ISREG(existing.st_mode))

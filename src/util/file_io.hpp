@@ -17,6 +17,10 @@ struct WriteOptions {
   std::optional<uid_t> owner;  // chown the new file (when root) if set
   std::optional<gid_t> group;
   bool keep_existing_mode = true;  // an existing file keeps its mode and owner
+  // Write through a symlink to the file it points to (Debian's conf.d links). Off for
+  // files in a directory another user owns: a link planted there must not make root
+  // overwrite and chown the file it points to; the rename replaces the link instead.
+  bool follow_symlinks = true;
 };
 
 // Writes `content` to a temp file in the same directory, fsyncs it, renames it over

@@ -17,6 +17,8 @@
 #include <thread>
 #include <utility>
 
+#include "util/child_exec.hpp"
+
 extern char** environ;
 
 namespace meetgate::util {
@@ -131,13 +133,7 @@ void mark_inherited_fds_cloexec(int max_fd) {
 // PID 1, or from a worker thread that blocks signals, we must not pass them on.
 [[noreturn]] void exec_child(const ChildPlan& plan) {
   ::setpgid(0, 0);  // its own group, so a timeout kills everything it started
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP)
-      ::sigaction(sig, &default_action, nullptr);
-  }
+  restore_default_signal_actions();
 
   int error = 0;
   if (::dup2(plan.in, STDIN_FILENO) < 0 || ::dup2(plan.out, STDOUT_FILENO) < 0 ||
@@ -145,15 +141,11 @@ void mark_inherited_fds_cloexec(int max_fd) {
     error = errno;
   } else {
     mark_inherited_fds_cloexec(plan.max_fd);
-    sigset_t no_signals;
-    sigemptyset(&no_signals);
-    ::sigprocmask(SIG_SETMASK, &no_signals, nullptr);
+    unblock_all_signals();
     ::execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
     error = errno;
   }
-  while (::write(plan.report, &error, sizeof error) < 0 && errno == EINTR) {
-  }
-  ::_exit(127);
+  report_exec_failure(plan.report, error);
 }
 
 int highest_fd() {
@@ -161,15 +153,6 @@ int highest_fd() {
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
     return 65536;
   return static_cast<int>(std::min<rlim_t>(limit.rlim_cur, 1 << 20));
-}
-
-// Waits on the report pipe: end of file means exec succeeded, an int is its errno.
-int read_exec_error(const Fd& report) {
-  int error = 0;
-  ssize_t count;
-  while ((count = ::read(report.get(), &error, sizeof error)) < 0 && errno == EINTR) {
-  }
-  return count == sizeof error ? error : 0;
 }
 
 // Starts the child; returns 0, or the errno of fork or exec. glibc's posix_spawn is
@@ -201,7 +184,7 @@ int spawn_child(const ProcessRequest& request, Pipe& in, Pipe& out, Pipe& err, p
 
   ::setpgid(pid, pid);  // also from here, so a kill(-pid) right away finds the group
   report.write.reset();
-  int exec_error = read_exec_error(report.read);
+  int exec_error = read_exec_failure(report.read.get());
   if (exec_error != 0) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }

@@ -51,6 +51,15 @@ TEST_CASE("X and X_FILE both set is an error naming both") {
         "JVB_AUTH_PASSWORD: both JVB_AUTH_PASSWORD and JVB_AUTH_PASSWORD_FILE are set: keep one");
 }
 
+TEST_CASE("an empty X next to X_FILE counts as unset, as compose passes it") {
+  Environment environment(Variables{{"JVB_AUTH_PASSWORD", ""}, {"JVB_AUTH_PASSWORD_FILE", "/x"}},
+                          fake_files({{"/x", "from-file\n"}}));
+  Problems problems;
+
+  CHECK(environment.get("JVB_AUTH_PASSWORD", problems) == "from-file");
+  CHECK(problems.empty());
+}
+
 TEST_CASE("an unreadable X_FILE is reported on the _FILE variable") {
   Environment environment(Variables{{"JVB_AUTH_PASSWORD_FILE", "/missing"}}, fake_files({}));
   Problems problems;

@@ -132,8 +132,47 @@ TEST_CASE("service accounts to keep follow the configured users and passwords") 
   CHECK(std::count(names.begin(), names.end(), "focus") == 1);
 }
 
+TEST_CASE("service account names and passwords follow Prosody's rules") {
+  auto result = load({{"MEETGATE_SERVICE_ACCOUNTS", "1"},
+                      {"JVB_AUTH_USER", "jvb bridge"},
+                      {"JVB_AUTH_PASSWORD", "tab\there"}});
+
+  CHECK(lines(result.problems) ==
+        std::vector<std::string>{
+            "JVB_AUTH_USER: username \"jvb bridge\" contains a space",
+            "JVB_AUTH_PASSWORD: password of \"jvb bridge\" contains a control character",
+        });
+}
+
+TEST_CASE("configured service users are protected as Prosody stores them") {
+  auto result = load({{"JVB_AUTH_USER", "JVB2"}});
+
+  auto names = result.settings.protected_usernames();
+  CHECK(std::count(names.begin(), names.end(), "jvb2") == 1);
+}
+
 TEST_CASE("service accounts are not kept when the switch is off") {
   auto result = load({{"JVB_AUTH_PASSWORD", "jvb-secret"}});
 
   CHECK(result.settings.service_accounts_to_keep().empty());
+}
+
+TEST_CASE("run signals CMD's process group unless MEETGATE_SIGNAL_GROUP=0") {
+  auto by_default = load({});
+  auto child_only = load({{"MEETGATE_SIGNAL_GROUP", "0"}});
+  auto wrong = load({{"MEETGATE_SIGNAL_GROUP", "group"}});
+
+  CHECK(by_default.settings.signal_group);
+  CHECK_FALSE(child_only.settings.signal_group);
+  CHECK(child_only.problems.empty());
+  REQUIRE(wrong.problems.size() == 1);
+  CHECK(lines(wrong.problems)[0] ==
+        "MEETGATE_SIGNAL_GROUP: \"group\" is not a boolean: use 1/0, true/false, yes/no or on/off");
+}
+
+TEST_CASE("render targets are read in any case and stored as named") {
+  auto result = load({{"MEETGATE_RENDER", "Prosody, JICOFO"}});
+
+  REQUIRE(result.problems.empty());
+  CHECK(*result.settings.render_targets == std::vector<std::string>{"prosody", "jicofo"});
 }

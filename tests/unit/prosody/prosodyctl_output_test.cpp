@@ -45,6 +45,15 @@ TEST_CASE("a register that printed only noise succeeded") {
   CHECK(outcome.reason.empty());
 }
 
+TEST_CASE("certmanager's permission noise does not fail a register that worked") {
+  auto result = exited(0,
+                       "certmanager         error\tError indexing certificate directory "
+                       "/srv/certs: cannot open /srv/certs: Permission denied\n" +
+                           kPrompts);
+
+  CHECK(classify_prosodyctl(kCreate, result, "pw").ok);
+}
+
 TEST_CASE("an unregister that printed nothing succeeded") {
   CHECK(classify_prosodyctl(kDelete, exited(0, "")).ok);
 }

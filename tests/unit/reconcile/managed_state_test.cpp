@@ -58,3 +58,22 @@ TEST_CASE("the state file is written 0600 and read back") {
 TEST_CASE("no state file means nothing is managed yet") {
   CHECK(load_managed_state("/nonexistent-meetgate-dir").total() == 0);
 }
+
+// The data directory belongs to the server's user; a link planted there must never make
+// meetgate (as root) read, overwrite or chown the file it points to.
+TEST_CASE("a symlink in place of the state file is neither followed nor trusted") {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("meetgate-state-link-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto victim = dir / "victim";
+  meetgate::util::write_file_atomically(victim, "precious\n");
+  std::filesystem::create_symlink(victim, dir / kStateFileName);
+
+  CHECK_THROWS_WITH(load_managed_state(dir),
+                    Catch::Contains("is not a regular file (a link?): remove it"));
+  save_managed_state(dir, ManagedState());
+
+  CHECK(meetgate::util::read_file(victim) == "precious\n");
+  CHECK_FALSE(std::filesystem::is_symlink(dir / kStateFileName));
+  std::filesystem::remove_all(dir);
+}

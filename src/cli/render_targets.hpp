@@ -1,0 +1,23 @@
+// The render targets: which ones this version can write, and writing them. Shared by
+// `render` and by `run`, which renders before it starts CMD.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "util/problem.hpp"
+
+namespace meetgate::cli {
+
+// One problem per target (and for the layout) this version cannot render. Refusing
+// them up front keeps a render from being half-applied.
+util::Problems unsupported_render(const config::Settings& settings,
+                                  const std::vector<std::string>& targets);
+
+// Renders each target, logging what happened; with dry_run prints a unified diff and
+// writes nothing. Throws std::system_error on I/O failure.
+void render_targets(const config::Settings& settings, const std::vector<std::string>& targets,
+                    bool dry_run);
+
+}  // namespace meetgate::cli

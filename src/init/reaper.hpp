@@ -1,0 +1,23 @@
+// Reaping: as PID 1 or a child subreaper we inherit every orphan below us, and each
+// must be waited for or it stays a zombie.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+
+namespace meetgate::init {
+
+// Waits for every child that has ended, without blocking. Returns the wait status of
+// `child` when it is among them.
+std::optional<int> reap_ended_children(pid_t child);
+
+// SIGKILLs every process whose parent is us (a snapshot of /proc). Returns how many
+// there were; zero means nothing is left below us.
+size_t kill_children();
+
+// Makes us the reaper of our descendants' orphans when we are not PID 1 (which is
+// one already). Returns false when the kernel refused.
+bool become_subreaper();
+
+}  // namespace meetgate::init

@@ -1,0 +1,123 @@
+// The supervisor's event loop: one signalfd, poll() bounded by the grace deadline.
+#include "init/supervisor.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "init/exit_status.hpp"
+#include "init/launcher.hpp"
+#include "init/reaper.hpp"
+#include "init/signal_channel.hpp"
+#include "init/signal_forwarding.hpp"
+#include "log/logger.hpp"
+
+namespace meetgate::init {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long the final sweep waits for SIGKILLed leftovers to be reaped: only a process
+// stuck in the kernel (uninterruptible I/O) takes longer, and we must not hang on it.
+constexpr std::chrono::seconds kSweepLimit{5};
+
+std::optional<std::chrono::milliseconds> time_left(std::optional<Clock::time_point> deadline) {
+  if (!deadline)
+    return std::nullopt;
+  return std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+}
+
+class Supervisor {
+ public:
+  Supervisor(const SupervisorOptions& options, pid_t child) : options_(options), child_(child) {}
+
+  // Handles signals until CMD has ended; returns its wait status.
+  int wait_for_child(SignalChannel& signals) {
+    while (!child_status_) {
+      for (int sig : signals.wait(time_left(kill_deadline_)))
+        handle(sig);
+      if (kill_deadline_ && Clock::now() >= *kill_deadline_)
+        kill_after_grace();
+    }
+    return *child_status_;
+  }
+
+ private:
+  void handle(int sig) {
+    if (sig == SIGCHLD) {
+      if (auto status = reap_ended_children(child_))
+        child_status_ = status;
+      return;
+    }
+    forward_signal(child_, sig, options_.signal_group);
+    if (is_stop_signal(sig) && !stopping_) {
+      stopping_ = true;
+      kill_deadline_ = Clock::now() + options_.stop_grace;
+      log::info("run_stopping",
+                {{"signal", sigabbrev_np(sig)},
+                 {"grace_ms", static_cast<long long>(options_.stop_grace.count())}});
+    }
+  }
+
+  void kill_after_grace() {
+    log::warn("run_grace_expired", {{"pid", static_cast<long long>(child_)}, {"signal", "KILL"}});
+    ::kill(-child_, SIGKILL);
+    kill_deadline_.reset();  // now wait, unbounded, for the kernel to end it
+  }
+
+  const SupervisorOptions& options_;
+  pid_t child_;
+  std::optional<int> child_status_;
+  std::optional<Clock::time_point> kill_deadline_;
+  bool stopping_ = false;
+};
+
+// After CMD: SIGKILL what is left of its group and every process reparented to us, then
+// reap them. Killing a process reparents its own children to us, hence the rounds.
+void sweep(pid_t group, SignalChannel& signals) {
+  // CMD's group id cannot be taken by a new group while any member lives; once it is
+  // empty the kill finds nothing (ESRCH).
+  ::kill(-group, SIGKILL);
+  const auto limit = Clock::now() + kSweepLimit;
+  while (true) {
+    reap_ended_children(-1);
+    if (kill_children() == 0)
+      return;
+    if (Clock::now() >= limit) {
+      log::warn("run_leftovers", {{"reason", "processes still running after SIGKILL"}});
+      return;
+    }
+    signals.wait(time_left(limit));  // a SIGCHLD, or the limit
+  }
+}
+
+}  // namespace
+
+SupervisorOutcome supervise(const SupervisorOptions& options) {
+  SignalChannel signals;  // before the fork: CMD's end and early signals are queued
+  if (!become_subreaper())
+    log::warn("run_not_subreaper", {{"reason", "orphans of CMD escape meetgate"}});
+
+  const Launch launch = start_in_own_group(options.argv);
+  if (launch.fork_error != 0) {
+    return {1, exec_failure_message(options.argv.front(), launch.fork_error)};
+  }
+  if (launch.exec_error != 0) {
+    return {exit_code_from_exec_error(launch.exec_error),
+            exec_failure_message(options.argv.front(), launch.exec_error)};
+  }
+  log::debug("run_started", {{"pid", static_cast<long long>(launch.pid)}});
+
+  Supervisor supervisor(options, launch.pid);
+  const int status = supervisor.wait_for_child(signals);
+  sweep(launch.pid, signals);
+
+  const int code = exit_code_from_wait_status(status);
+  log::info("run_exited", {{"code", code}});
+  return {code, ""};
+}
+
+}  // namespace meetgate::init

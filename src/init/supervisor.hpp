@@ -1,0 +1,26 @@
+// meetgate run as PID 1: starts CMD, forwards signals, reaps every zombie, and on
+// TERM/INT gives CMD the grace period before SIGKILL; ends with CMD's exit code.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace meetgate::init {
+
+struct SupervisorOptions {
+  std::vector<std::string> argv;  // CMD and its arguments; argv[0] looked up in PATH
+  std::chrono::milliseconds stop_grace{10'000};
+  bool signal_group = true;  // forward to CMD's process group, not CMD alone
+};
+
+struct SupervisorOutcome {
+  int exit_code = 0;  // CMD's code, 128+signal, 126/127 when it could not start
+  std::string error;  // one line when CMD could not be started, else empty
+};
+
+// Runs CMD to its end. When it returns, nothing below us is left running: what CMD
+// left behind (its group, and orphans reparented to us) has been SIGKILLed and reaped.
+SupervisorOutcome supervise(const SupervisorOptions& options);
+
+}  // namespace meetgate::init
