@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log/logger.hpp"
+#include "util/os_error.hpp"
 
 namespace meetgate::reconcile {
 
@@ -25,7 +26,7 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
     fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
   }
   if (fd_ < 0) {
-    throw std::runtime_error(fmt::format("open {}: {}", path.string(), std::strerror(errno)));
+    throw std::runtime_error(fmt::format("open {}: {}", path.string(), util::os_reason(errno)));
   }
 
   // Root creates it as the data directory's owner, so a later non-root sidecar can open it.
@@ -42,7 +43,7 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
     if (errno != EWOULDBLOCK && errno != EINTR) {
       const int saved = errno;
       ::close(fd_);
-      throw std::runtime_error(fmt::format("lock {}: {}", path.string(), std::strerror(saved)));
+      throw std::runtime_error(fmt::format("lock {}: {}", path.string(), util::os_reason(saved)));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd_);

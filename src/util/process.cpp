@@ -18,6 +18,8 @@
 #include <utility>
 
 #include "util/child_exec.hpp"
+#include "util/os_error.hpp"
+#include "util/unique_fd.hpp"
 
 extern char** environ;
 
@@ -29,39 +31,7 @@ using Clock = std::chrono::steady_clock;
 // Keeps now() + timeout from overflowing when a caller means "no limit".
 constexpr std::chrono::hours kLongestTimeout{24 * 365};
 
-// strerror_r's text with a lower-case first letter, as our messages are written.
-std::string os_reason(int error) {
-  char buffer[256];
-  std::string text = strerror_r(error, buffer, sizeof buffer);  // GNU variant: returns text
-  if (!text.empty()) {
-    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  }
-  return text;
-}
-
-// Owns one file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  ~Fd() { reset(); }
-
-  int get() const { return fd_; }
-  bool open() const { return fd_ >= 0; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using Fd = UniqueFd;
 
 // One pipe; both ends close-on-exec and above fd 2, so the dup2 onto 0, 1 and 2 in
 // the child can never clobber another pipe end even when our own 0-2 are closed.
@@ -229,7 +199,7 @@ class SigpipeGuard {
 // Reads what is available; closes the fd at end of file or on a hard error.
 void drain(Fd& fd, std::string& sink) {
   std::array<char, 65536> buffer;
-  while (fd.open()) {
+  while (fd.valid()) {
     ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
     if (count > 0) {
       sink.append(buffer.data(), static_cast<size_t>(count));
@@ -244,7 +214,7 @@ void drain(Fd& fd, std::string& sink) {
 // Writes what the pipe takes; closes stdin when all is written or the child has
 // closed its end (EPIPE), so the child sees end of file.
 void feed(Fd& fd, std::string_view data, size_t& written) {
-  while (fd.open() && written < data.size()) {
+  while (fd.valid() && written < data.size()) {
     size_t chunk = std::min<size_t>(data.size() - written, 65536);
     ssize_t count = ::write(fd.get(), data.data() + written, chunk);
     if (count > 0) {
@@ -271,7 +241,7 @@ bool pump(Fd& in, Fd& out, Fd& err, std::string_view input, ProcessResult& resul
   if (input.empty())
     in.reset();
 
-  while (in.open() || out.open() || err.open()) {
+  while (in.valid() || out.valid() || err.valid()) {
     std::array<pollfd, 3> polled{{{in.get(), POLLOUT, 0},  // fd -1 is skipped
                                   {out.get(), POLLIN, 0},
                                   {err.get(), POLLIN, 0}}};
