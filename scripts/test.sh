@@ -12,6 +12,12 @@ echo "== build (AddressSanitizer + UBSan): build/asan"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMEETGATE_SANITIZE=ON >/dev/null
 cmake --build build/asan -j"$jobs"
 
+# The optimised build is what operators run (and g++ warns differently at -O3).
+echo "== release build: build/release"
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DMEETGATE_TESTS=OFF >/dev/null
+cmake --build build/release -j"$jobs"
+build/release/meetgate version
+
 echo "== formatting (.clang-format)"
 unformatted=$(find src tests -name '*.cpp' -o -name '*.hpp' | sort |
   while read -r file; do clang-format --dry-run -Werror "$file" >/dev/null 2>&1 || echo "$file"; done)

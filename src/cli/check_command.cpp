@@ -14,8 +14,13 @@ int run_check(const CommandLine& line, const config::Environment& environment) {
   auto load = config::load_settings(environment);
   util::Problems problems = load.problems;
 
+  // The users source is checked against the configured domains: only once they are valid,
+  // or its problems would repeat the environment's ones as wrong advice.
   size_t users = 0;
-  if (load.settings.users) {
+  if (load.settings.users && !load.problems.empty()) {
+    problems.push_back({load.settings.users->string(),
+                        "not checked yet: fix the environment first, then run check again"});
+  } else if (load.settings.users) {
     auto source = users::load_users_source(*load.settings.users,
                                            reconcile::configured_domains(load.settings));
     problems.insert(problems.end(), source.problems.begin(), source.problems.end());

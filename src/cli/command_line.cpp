@@ -1,5 +1,8 @@
 #include "cli/command_line.hpp"
 
+#include "build_info.hpp"
+
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -112,6 +115,21 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "render, then start CMD as the container's PID 1");
   add_run(*run, line);
   app.add_subcommand("version", "print version and build information");
+  app.set_version_flag("--version", std::string("meetgate ") + kVersion);
+
+  // CLI11 answers an unknown command with "A subcommand is required": name it instead.
+  const auto known = [&app](const char* name) {
+    const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+    return std::any_of(commands.begin(), commands.end(),
+                       [name](const CLI::App* command) { return command->get_name() == name; });
+  };
+  if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+    fmt::print(stderr,
+               "meetgate: error: unknown command \"{}\": use check, sync, render, run or "
+               "version (meetgate --help)\n",
+               argv[1]);
+    return 2;
+  }
 
   const int all_args = argc;
   auto after_dashes = split_off_program(argc, argv);

@@ -230,7 +230,10 @@ SettingsLoad load_settings(const Environment& environment) {
   read_daemon(read, load.settings);
   read_output(read, load.settings, load.problems);
 
-  cross_check(load.settings, load.problems);
+  // Cross-checks compare values: on a value that did not parse they would only add
+  // follow-on noise ("ENABLE_AUTH=maybe" is not "auth off").
+  if (load.problems.empty())
+    cross_check(load.settings, load.problems);
   return load;
 }
 

@@ -36,26 +36,30 @@ class Supervisor {
 
   // Handles signals until CMD has ended; returns its wait status.
   int wait_for_child(SignalChannel& signals) {
-    while (!child_status_) {
-      for (int sig : signals.wait(time_left(kill_deadline_)))
+    while (!child_ended_) {
+      const auto deadline = kill_pending_ ? std::optional(kill_deadline_) : std::nullopt;
+      for (int sig : signals.wait(time_left(deadline)))
         handle(sig);
-      if (kill_deadline_ && Clock::now() >= *kill_deadline_)
+      if (kill_pending_ && Clock::now() >= kill_deadline_)
         kill_after_grace();
     }
-    return *child_status_;
+    return child_status_;
   }
 
  private:
   void handle(int sig) {
     if (sig == SIGCHLD) {
-      if (auto status = reap_ended_children(child_))
-        child_status_ = status;
+      if (auto status = reap_ended_children(child_)) {
+        child_status_ = *status;
+        child_ended_ = true;
+      }
       return;
     }
     forward_signal(child_, sig, options_.signal_group);
     if (is_stop_signal(sig) && !stopping_) {
       stopping_ = true;
       kill_deadline_ = Clock::now() + options_.stop_grace;
+      kill_pending_ = true;
       log::info("run_stopping",
                 {{"signal", sigabbrev_np(sig)},
                  {"grace_ms", static_cast<long long>(options_.stop_grace.count())}});
@@ -65,13 +69,17 @@ class Supervisor {
   void kill_after_grace() {
     log::warn("run_grace_expired", {{"pid", static_cast<long long>(child_)}, {"signal", "KILL"}});
     ::kill(-child_, SIGKILL);
-    kill_deadline_.reset();  // now wait, unbounded, for the kernel to end it
+    kill_pending_ = false;  // now wait, unbounded, for the kernel to end it
   }
 
   const SupervisorOptions& options_;
   pid_t child_;
-  std::optional<int> child_status_;
-  std::optional<Clock::time_point> kill_deadline_;
+  // Plain fields with flags, not std::optional: g++ 12 at -O2 warns falsely that an
+  // optional member may be used uninitialized (-Wmaybe-uninitialized).
+  int child_status_ = 0;
+  bool child_ended_ = false;
+  Clock::time_point kill_deadline_{};
+  bool kill_pending_ = false;
   bool stopping_ = false;
 };
 

@@ -45,3 +45,21 @@ TEST_CASE("run without CMD is a usage error") {
 TEST_CASE("only run takes words after --") {
   CHECK(std::get<int>(parse({"check", "--", "x"})) == 2);
 }
+
+TEST_CASE("an unknown command is a usage error, not a parse") {
+  auto parsed = parse({"watch", "--users", "/u"});
+
+  REQUIRE(std::holds_alternative<int>(parsed));
+  CHECK(std::get<int>(parsed) == 2);
+}
+
+TEST_CASE("options land in their variables") {
+  auto parsed = parse({"sync", "--users", "/u", "--prune", "all", "--dry-run"});
+
+  REQUIRE(std::holds_alternative<CommandLine>(parsed));
+  const auto& line = std::get<CommandLine>(parsed);
+  CHECK(line.command == "sync");
+  CHECK(line.overrides.at("MEETGATE_USERS") == "/u");
+  CHECK(line.overrides.at("MEETGATE_PRUNE") == "all");
+  CHECK(line.dry_run);
+}

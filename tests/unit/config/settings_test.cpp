@@ -176,3 +176,11 @@ TEST_CASE("render targets are read in any case and stored as named") {
   REQUIRE(result.problems.empty());
   CHECK(*result.settings.render_targets == std::vector<std::string>{"prosody", "jicofo"});
 }
+
+TEST_CASE("cross-checks wait until the values parse, so no advice is built on a bad one") {
+  auto result = load({{"ENABLE_AUTH", "maybe"}, {"MEETGATE_USERS", "/users/users.txt"}});
+
+  CHECK(lines(result.problems) ==
+        std::vector<std::string>{
+            "ENABLE_AUTH: \"maybe\" is not a boolean: use 1/0, true/false, yes/no or on/off"});
+}
