@@ -42,7 +42,7 @@ void check_data_directory(const std::filesystem::path& data_path, util::Problems
   if (::stat(data_path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     problems.push_back({data_path.string(),
                         "Prosody's data directory is not there: mount the server's data volume "
-                        "here, or set MEETGATE_DATA_PATH"});
+                        "here, or point MEETGATE_DATA_PATH at it"});
     return;
   }
 

@@ -12,5 +12,5 @@ TEST_CASE("a missing data directory says how to fix it") {
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].to_string() ==
         "/nonexistent-meetgate-data: Prosody's data directory is not there: mount the server's "
-        "data volume here, or set MEETGATE_DATA_PATH");
+        "data volume here, or point MEETGATE_DATA_PATH at it");
 }

@@ -1,0 +1,64 @@
+// Shared setup for the watch tests: a scratch directory and helpers to step a watcher.
+#pragma once
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "watch/source_watcher.hpp"
+
+namespace meetgate::watch::test {
+
+using namespace std::chrono_literals;
+
+// A fresh directory under /tmp, removed with everything in it at the end of a test.
+class TempDirectory {
+ public:
+  TempDirectory() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "meetgate-watch-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDirectory() { std::filesystem::remove_all(path_); }
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& path, std::string_view content) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
+// Waits out what is still queued, so the next wait() sees only the next action.
+inline void drain(SourceWatcher& watcher) {
+  for (int i = 0; i < 20 && watcher.wait(50ms) != WaitResult::kTimeout; ++i) {
+  }
+}
+
+}  // namespace meetgate::watch::test
+
+namespace Catch {
+template <>
+struct StringMaker<meetgate::watch::WaitResult> {
+  static std::string convert(meetgate::watch::WaitResult result) {
+    using meetgate::watch::WaitResult;
+    switch (result) {
+      case WaitResult::kChanged:
+        return "kChanged";
+      case WaitResult::kTimeout:
+        return "kTimeout";
+      case WaitResult::kStopped:
+        return "kStopped";
+      case WaitResult::kRescan:
+        return "kRescan";
+    }
+    return "?";
+  }
+};
+}  // namespace Catch
