@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "watch/source_watcher.hpp"
 
@@ -39,6 +40,21 @@ inline void write_file(const std::filesystem::path& path, std::string_view conte
 inline void drain(SourceWatcher& watcher) {
   for (int i = 0; i < 20 && watcher.wait(50ms) != WaitResult::kTimeout; ++i) {
   }
+}
+
+// stop() from another thread must end a long wait, and every wait after it. The bound is
+// the daemon's 2 s shutdown promise, not a speed target: a loaded CI machine is slow.
+inline WaitResult stop_during_wait(SourceWatcher& watcher,
+                                   std::chrono::steady_clock::duration* took) {
+  const auto started = std::chrono::steady_clock::now();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(20ms);
+    watcher.stop();
+  });
+  const auto result = watcher.wait(30s);
+  stopper.join();
+  *took = std::chrono::steady_clock::now() - started;
+  return result;
 }
 
 }  // namespace meetgate::watch::test
