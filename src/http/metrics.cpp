@@ -34,8 +34,12 @@ std::string Family::series_name(std::string_view suffix, const LabelValues& valu
       labels += ',';
     labels += fmt::format("{}=\"{}\"", label_names_[i], escape_label_value(values[i]));
   }
-  if (!extra.empty())
-    labels += (labels.empty() ? "" : ",") + std::string(extra);
+  // Appended, not "," + string: g++ 12 at -O3 warns falsely (-Wrestrict) on the latter.
+  if (!extra.empty()) {
+    if (!labels.empty())
+      labels += ',';
+    labels += extra;
+  }
 
   if (labels.empty())
     return name_ + std::string(suffix);
