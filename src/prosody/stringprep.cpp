@@ -12,6 +12,8 @@
 
 #include "prosody/storage_encoding.hpp"
 
+#include "util/utf8.hpp"
+
 namespace meetgate::prosody {
 namespace {
 
@@ -21,46 +23,6 @@ constexpr std::size_t kMaxEncodedName = 255 - std::string_view(".dat~").size();
 
 // Prosody's util.encodings refuses any stringprep input of 1024 bytes or more.
 constexpr std::size_t kMaxPrepInput = 1023;
-
-// How many continuation bytes follow a UTF-8 lead byte; -1 for a byte that cannot lead.
-int continuation_bytes(unsigned char lead) {
-  if (lead < 0x80)
-    return 0;
-  if (lead >= 0xc2 && lead <= 0xdf)
-    return 1;
-  if (lead >= 0xe0 && lead <= 0xef)
-    return 2;
-  if (lead >= 0xf0 && lead <= 0xf4)
-    return 3;
-  return -1;
-}
-
-// Decodes strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
-std::optional<std::vector<char32_t>> decode_utf8(std::string_view text) {
-  static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-  std::vector<char32_t> code_points;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const int extra = continuation_bytes(lead);
-    if (extra < 0 || i + extra >= text.size())
-      return std::nullopt;
-
-    char32_t cp = extra == 0 ? lead : lead & (0x3f >> extra);
-    for (int k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80)
-        return std::nullopt;
-      cp = (cp << 6) | (next & 0x3f);
-    }
-
-    if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return std::nullopt;
-    }
-    code_points.push_back(cp);
-    i += extra + 1;
-  }
-  return code_points;
-}
 
 bool is_control(char32_t cp) {
   return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
@@ -135,7 +97,7 @@ PrepResult too_long(std::size_t encoded) {
 PrepResult nodeprep(std::string_view username) {
   if (username.empty())
     return refuse("is empty");
-  const auto code_points = decode_utf8(username);
+  const auto code_points = util::decode_utf8(username);
   if (!code_points)
     return refuse("is not valid UTF-8");
   if (auto error = node_character_error(*code_points); !error.empty())
@@ -163,7 +125,7 @@ PrepResult nodeprep(std::string_view username) {
 }
 
 PrepResult saslprep(std::string_view password) {
-  const auto code_points = decode_utf8(password);
+  const auto code_points = util::decode_utf8(password);
   if (!code_points)
     return refuse("is not valid UTF-8");
   for (char32_t cp : *code_points) {

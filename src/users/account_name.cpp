@@ -6,6 +6,8 @@
 
 #include "prosody/stringprep.hpp"
 
+#include "util/utf8.hpp"
+
 namespace meetgate::users {
 namespace {
 
@@ -51,36 +53,6 @@ std::string resolve_domain(std::string_view domain, const Domains& domains, std:
   return "unknown domain " + quote_name(domain) + " (allowed: " + allowed + ")";
 }
 
-// Length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none.
-std::size_t utf8_length_at(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80)
-    return 1;
-  const std::size_t length = lead >= 0xc2 && lead <= 0xdf   ? 2
-                             : lead >= 0xe0 && lead <= 0xef ? 3
-                             : lead >= 0xf0 && lead <= 0xf4 ? 4
-                                                            : 0;
-  if (length == 0 || i + length > s.size())
-    return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80)
-      return 0;
-  }
-
-  // Overlong three- and four-byte forms, surrogates, and code points past U+10FFFF.
-  const unsigned char second = byte(i + 1);
-  if (lead == 0xe0 && second < 0xa0)
-    return 0;
-  if (lead == 0xed && second >= 0xa0)
-    return 0;
-  if (lead == 0xf0 && second < 0x90)
-    return 0;
-  if (lead == 0xf4 && second >= 0x90)
-    return 0;
-  return length;
-}
-
 std::string hex_escape(unsigned char c, const char* format) {
   char buffer[8];
   std::snprintf(buffer, sizeof buffer, format, c);
@@ -117,7 +89,7 @@ std::string quote_name(std::string_view written) {
   std::string quoted = "\"";
   for (std::size_t i = 0; i < written.size();) {
     const auto c = static_cast<unsigned char>(written[i]);
-    const std::size_t length = utf8_length_at(written, i);
+    const std::size_t length = util::utf8_length_at(written, i);
     if (c == '"' || c == '\\') {
       quoted += '\\';
       quoted += written[i];
