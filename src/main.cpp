@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     return cli::run_check(line, environment);
   if (line.command == "sync")
     return cli::run_sync(line, environment);
+  if (line.command == "watch")
+    return cli::run_watch(line, environment);
   if (line.command == "render")
     return cli::run_render(line, environment);
   if (line.command == "run")

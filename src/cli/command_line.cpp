@@ -47,6 +47,20 @@ void add_sync(CLI::App& app, CommandLine& line) {
   variable_option(app, line, "--jobs", "MEETGATE_JOBS", "prosodyctl calls at once");
 }
 
+// No --dry-run or --force: a daemon that plans forever or overrides the delete guard
+// on every change would hide the very mistakes the guard is there to stop.
+void add_watch(CLI::App& app, CommandLine& line) {
+  add_users(app, line);
+  add_prosody(app, line);
+  variable_option(app, line, "--prune", "MEETGATE_PRUNE",
+                  "what may be deleted: managed, all or none");
+  variable_option(app, line, "--backend", "MEETGATE_BACKEND", "auto, online or offline");
+  variable_option(app, line, "--jobs", "MEETGATE_JOBS", "prosodyctl calls at once");
+  variable_option(app, line, "--http-addr", "MEETGATE_HTTP_ADDR",
+                  "serve /livez, /readyz, /healthz and /metrics on HOST:PORT");
+  variable_option(app, line, "--watch", "MEETGATE_WATCH", "inotify or poll");
+}
+
 void add_render(CLI::App& app, CommandLine& line) {
   variable_option(app, line, "--only", "MEETGATE_RENDER",
                   "comma list of render targets: prosody,web,jicofo,jigasi");
@@ -110,6 +124,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
   add_users(*check, line);
   auto* sync = app.add_subcommand("sync", "make Prosody's accounts match the users source once");
   add_sync(*sync, line);
+  auto* watch = app.add_subcommand(
+      "watch", "keep Prosody's accounts in step with the users source until stopped");
+  add_watch(*watch, line);
   auto* render = app.add_subcommand("render", "write the Secure Domain config");
   add_render(*render, line);
   auto* run = app.add_subcommand("run", "render, then start CMD as the container's PID 1");
@@ -125,8 +142,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv) {
   };
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
     fmt::print(stderr,
-               "meetgate: error: unknown command \"{}\": use check, sync, render, run or "
-               "version (meetgate --help)\n",
+               "meetgate: error: unknown command \"{}\": use check, sync, watch, render, "
+               "run or version (meetgate --help)\n",
                argv[1]);
     return 2;
   }

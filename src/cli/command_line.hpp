@@ -10,7 +10,7 @@
 namespace meetgate::cli {
 
 struct CommandLine {
-  std::string command;                           // check, sync, render, run, version
+  std::string command;                           // check, sync, watch, render, run, version
   std::map<std::string, std::string> overrides;  // variable name -> value from an option
   bool dry_run = false;
   bool force = false;

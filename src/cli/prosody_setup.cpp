@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/reporting.hpp"
+#include "prosody/offline_backend.hpp"
 #include "prosody/server_config.hpp"
 #include "render/prosody_config.hpp"
 #include "render/unified_diff.hpp"
@@ -93,6 +95,29 @@ std::optional<std::filesystem::path> resolve_data_path(const config::Settings& s
                         "Prosody's data directory"});
   }
   return std::nullopt;
+}
+
+std::optional<config::Settings> load_account_settings(const config::Environment& environment) {
+  auto settings = load_checked_settings(environment);
+  if (!settings)
+    return std::nullopt;
+  if (settings->backend == config::Backend::kOnline) {
+    print_error(
+        "MEETGATE_BACKEND: \"online\" is not available in this version: use auto or "
+        "offline");
+    return std::nullopt;
+  }
+  if (!settings->users) {
+    print_error("no users source: give --users PATH or set MEETGATE_USERS");
+    return std::nullopt;
+  }
+  return settings;
+}
+
+// Offline until the batched online backend exists; `auto` means offline for now.
+std::unique_ptr<prosody::AccountBackend> make_backend(const config::Settings& settings) {
+  return std::make_unique<prosody::OfflineBackend>(prosody::ProsodyctlSettings{
+      settings.prosodyctl, settings.prosody_config, settings.prosodyctl_timeout, settings.jobs});
 }
 
 }  // namespace meetgate::cli

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "config/environment.hpp"
 #include "config/settings.hpp"
+#include "prosody/account_backend.hpp"
 #include "util/problem.hpp"
 
 namespace meetgate::cli {
@@ -26,5 +29,12 @@ ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_r
 // docker-jitsi-meet's rootless default. Adds a problem when it cannot be known.
 std::optional<std::filesystem::path> resolve_data_path(const config::Settings& settings,
                                                        util::Problems& problems);
+
+// Settings for the commands that change accounts (sync, watch): checked, with a users
+// source and a backend this version has. Prints why not and returns nullopt otherwise.
+std::optional<config::Settings> load_account_settings(const config::Environment& environment);
+
+// The backend that applies account changes.
+std::unique_ptr<prosody::AccountBackend> make_backend(const config::Settings& settings);
 
 }  // namespace meetgate::cli

@@ -9,7 +9,6 @@
 #include "cli/reporting.hpp"
 #include "log/logger.hpp"
 #include "prosody/data_directory.hpp"
-#include "prosody/offline_backend.hpp"
 #include "reconcile/desired_state.hpp"
 #include "reconcile/reconciler.hpp"
 #include "users/users_source.hpp"
@@ -18,10 +17,6 @@ namespace meetgate::cli {
 namespace {
 
 std::optional<users::UsersSource> load_source(const config::Settings& settings) {
-  if (!settings.users) {
-    print_error("no users source: give --users PATH or set MEETGATE_USERS");
-    return std::nullopt;
-  }
   auto load = users::load_users_source(*settings.users, reconcile::configured_domains(settings));
   if (!load.source) {
     print_problems(load.problems);
@@ -73,15 +68,9 @@ std::optional<std::filesystem::path> prepare_prosody(const config::Settings& set
 }  // namespace
 
 int run_sync(const CommandLine& line, const config::Environment& environment) {
-  auto settings = load_checked_settings(environment);
+  auto settings = load_account_settings(environment);
   if (!settings)
     return kExitBadInput;
-  if (settings->backend == config::Backend::kOnline) {
-    print_error(
-        "MEETGATE_BACKEND: \"online\" is not available in this version: use auto or "
-        "offline");
-    return kExitBadInput;
-  }
 
   const auto source = load_source(*settings);
   if (!source)
@@ -93,10 +82,8 @@ int run_sync(const CommandLine& line, const config::Environment& environment) {
     if (!data_path)
       return kExitBadInput;
 
-    // Offline until the batched online backend exists; `auto` means offline for now.
-    prosody::OfflineBackend backend({settings->prosodyctl, settings->prosody_config,
-                                     settings->prosodyctl_timeout, settings->jobs});
-    reconcile::Reconciler reconciler(*settings, *data_path, backend);
+    const auto backend = make_backend(*settings);
+    reconcile::Reconciler reconciler(*settings, *data_path, *backend);
     const auto report = reconciler.run({&desired, source->users.empty(), line.dry_run, line.force});
 
     // A dry run shows the plan even when the guard refuses it: that is when the

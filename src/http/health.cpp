@@ -22,9 +22,20 @@ void Health::heartbeat() {
   last_beat_ = now;
 }
 
+void Health::sleeping_until(Clock::time_point wake_at) {
+  std::lock_guard lock(mutex_);
+  last_beat_ = std::max(last_beat_, wake_at);
+}
+
 void Health::reconcile_succeeded() {
   std::lock_guard lock(mutex_);
   reconciled_ = true;
+  blocked_reason_.clear();
+}
+
+void Health::reconcile_blocked(std::string_view reason) {
+  std::lock_guard lock(mutex_);
+  blocked_reason_ = first_line(reason);
 }
 
 void Health::source_valid() {
@@ -42,7 +53,7 @@ void Health::source_invalid(std::string_view reason) {
 ProbeStatus Health::liveness() const {
   const auto now = now_();
   std::lock_guard lock(mutex_);
-  const auto age = now - last_beat_;
+  const auto age = now - last_beat_;  // negative while sleeping as promised
   if (age <= stall_after_)
     return {true, ""};
 
@@ -54,6 +65,8 @@ ProbeStatus Health::readiness() const {
   std::lock_guard lock(mutex_);
   if (!source_valid_)
     return {false, source_reason_};
+  if (!blocked_reason_.empty())
+    return {false, blocked_reason_};
   if (!reconciled_)
     return {false, "no successful reconcile yet"};
   return {true, ""};

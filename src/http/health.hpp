@@ -25,11 +25,21 @@ class Health {
   // times the longest wait the loop makes between beats. Construction counts as a beat.
   explicit Health(Clock::duration stall_after, Now now = Clock::now);
 
-  // The loop calls this every time it wakes up.
+  // The loop calls this every time it wakes up, and during long work.
   void heartbeat();
 
-  // A reconcile succeeded: from now on readiness depends on the source alone.
+  // The loop is about to sleep until at most `wake_at` (the next resync, say): it stays
+  // live until then plus `stall_after`, so an idle loop never has to wake up to beat.
+  void sleeping_until(Clock::time_point wake_at);
+
+  // A reconcile succeeded: from now on readiness depends on the source alone (and
+  // on nothing blocking the next reconcile).
   void reconcile_succeeded();
+
+  // Something outside the source keeps reconciles from happening (Prosody's data
+  // directory missing, the delete guard refusing): not ready, for `reason`, until
+  // the next successful reconcile.
+  void reconcile_blocked(std::string_view reason);
 
   // The users source was read and is valid, or is missing or invalid for `reason`,
   // which /readyz shows as is (first line only), e.g. "users source missing: /users".
@@ -46,8 +56,9 @@ class Health {
   Now now_;
 
   mutable std::mutex mutex_;
-  Clock::time_point last_beat_;
+  Clock::time_point last_beat_;  // or the wake-up time the loop promised, if later
   bool reconciled_ = false;
+  std::string blocked_reason_;
   bool source_valid_ = false;
   std::string source_reason_ = "users source not read yet";
 };

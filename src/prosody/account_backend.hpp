@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,13 @@ class AccountBackend {
   // result per operation, in the same order. `on_done` is called as each finishes,
   // from the calling thread or a worker but never two at once, so a caller can log and
   // record progress without a lock of its own.
+  //
+  // Once `stop` is requested no further operation starts; those in flight finish, and
+  // each one not started is reported as `skipped`, so a stop never cuts a call short.
   using Progress = std::function<void(const AccountOperation&, const OperationResult&)>;
   virtual std::vector<OperationResult> apply(const std::vector<AccountOperation>& operations,
-                                             const Progress& on_done) = 0;
+                                             const Progress& on_done,
+                                             std::stop_token stop = {}) = 0;
 };
 
 }  // namespace meetgate::prosody

@@ -18,7 +18,8 @@ struct AccountOperation {
 
 struct OperationResult {
   bool ok = false;
-  std::string reason;  // why it failed, from prosodyctl's output; never a secret
+  std::string reason;    // why it failed, from prosodyctl's output; never a secret
+  bool skipped = false;  // never started: meetgate was asked to stop first
 };
 
 }  // namespace meetgate::prosody

@@ -96,7 +96,7 @@ OfflineBackend::OfflineBackend(ProsodyctlSettings settings) : settings_(std::mov
 }
 
 std::vector<OperationResult> OfflineBackend::apply(const std::vector<AccountOperation>& operations,
-                                                   const Progress& on_done) {
+                                                   const Progress& on_done, std::stop_token stop) {
   std::vector<OperationResult> results(operations.size());
   const auto groups = group_by_account(operations);
   std::mutex progress_mutex;
@@ -116,7 +116,9 @@ std::vector<OperationResult> OfflineBackend::apply(const std::vector<AccountOper
   auto work = [&] {
     for (size_t g = next_group++; g < groups.size(); g = next_group++) {
       for (size_t index : groups[g]) {
-        results[index] = run_guarded(operations[index]);
+        results[index] = stop.stop_requested()
+                             ? OperationResult{false, "not started: meetgate is stopping", true}
+                             : run_guarded(operations[index]);
         report(operations[index], results[index], on_done, progress_mutex, progress_error);
       }
     }

@@ -24,7 +24,7 @@ class OfflineBackend : public AccountBackend {
 
   const char* name() const override { return "offline"; }
   std::vector<OperationResult> apply(const std::vector<AccountOperation>& operations,
-                                     const Progress& on_done) override;
+                                     const Progress& on_done, std::stop_token stop = {}) override;
 
   // Number of prosodyctl processes started so far (for tests and metrics).
   long calls() const { return calls_; }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <map>
+#include <stop_token>
 #include <vector>
 
 #include "prosody/account_store.hpp"
 #include "prosody/scram.hpp"
 #include "reconcile/plan.hpp"
+#include "reconcile/verified_passwords.hpp"
 
 namespace meetgate::reconcile {
 
@@ -16,10 +18,17 @@ struct PasswordCheckItem {
   const prosody::StoredAccount* stored = nullptr;
 };
 
+struct PasswordCheckOptions {
+  int jobs = 1;                           // threads
+  VerifiedPasswords* verified = nullptr;  // skip repeats of matching checks, remember new ones
+  std::stop_token stop;                   // requested: give up early, results incomplete
+};
+
 // One result per item, by desired index. An unreadable or unparsable record is
 // kUnknownShape: the account is re-registered, and prosodyctl reports what is wrong.
+// After a stop request the map misses the items not checked: do not plan with it.
 std::map<int, prosody::PasswordCheck> check_passwords(const std::vector<DesiredAccount>& desired,
                                                       const std::vector<PasswordCheckItem>& items,
-                                                      int jobs);
+                                                      const PasswordCheckOptions& options);
 
 }  // namespace meetgate::reconcile

@@ -94,7 +94,14 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   const CurrentState current = read_current(data_path_, hosts);
   // PBKDF2 is CPU work: all cores, whatever MEETGATE_JOBS allows prosodyctl.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto checks = check_passwords(desired, existing_desired(desired, current), cores);
+  const auto checks = check_passwords(desired, existing_desired(desired, current),
+                                      {cores, request.verified, request.stop});
+  ReconcileReport report;
+  report.managed = managed.total();
+  if (request.stop.stop_requested()) {
+    report.stopped = true;
+    return report;
+  }
 
   // The plan, and the guard against a source that lost most of its users by accident.
   const auto protected_names = settings_.protected_usernames();
@@ -109,7 +116,6 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
     if (!account.service)
       input.user_hosts.insert(account.host);
   }
-  ReconcileReport report;
   report.plan = make_plan(input);
   report.guard =
       check_delete_guard(report.plan, settings_.max_delete_percent, request.source_empty);
@@ -126,11 +132,11 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   if (request.dry_run)
     return report;
 
-  apply(desired, managed, report);
+  apply(request, managed, report);
   return report;
 }
 
-void Reconciler::apply(const std::vector<DesiredAccount>& desired, ManagedState managed,
+void Reconciler::apply(const ReconcileRequest& request, ManagedState managed,
                        ReconcileReport& report) {
   const Plan& plan = report.plan;
 
@@ -153,9 +159,19 @@ void Reconciler::apply(const std::vector<DesiredAccount>& desired, ManagedState 
     save_managed_state(data_path_, managed);
 
   // Apply; one failure never stops the others.
-  const auto operations = plan.operations(desired);
-  backend_.apply(operations, [&](const prosody::AccountOperation& operation,
-                                 const prosody::OperationResult& result) {
+  const auto operations = plan.operations(*request.desired);
+  const auto on_done = [&](const prosody::AccountOperation& operation,
+                           const prosody::OperationResult& result) {
+    if (request.on_progress)
+      request.on_progress(operation, result);
+    if (result.skipped) {
+      // Never run: the next start plans it again. A create must not stay recorded.
+      report.skipped++;
+      report.stopped = true;
+      if (operation.kind == prosody::OperationKind::kCreate)
+        managed.remove(operation.host, operation.username);
+      return;
+    }
     report.calls++;
     const std::string account = operation.username + "@" + operation.host;
     if (!result.ok) {
@@ -183,8 +199,10 @@ void Reconciler::apply(const std::vector<DesiredAccount>& desired, ManagedState 
         managed.remove(operation.host, operation.username);
         break;
     }
-  });
+  };
+  backend_.apply(operations, on_done, request.stop);
   save_managed_state(data_path_, managed);
+  report.managed = managed.total();
 
   // prosodyctl register/unregister only touch storage: sessions already logged in keep
   // going until they disconnect. Say so, since the operator may expect a kick-out.

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <stop_token>
 #include <vector>
 
 #include "config/settings.hpp"
 #include "prosody/account_backend.hpp"
 #include "reconcile/managed_state.hpp"
 #include "reconcile/plan.hpp"
+#include "reconcile/verified_passwords.hpp"
 #include "util/problem.hpp"
 
 namespace meetgate::reconcile {
@@ -18,6 +21,13 @@ struct ReconcileRequest {
   bool source_empty = false;  // the users source holds nobody (guard: always refuse deletes)
   bool dry_run = false;       // plan only: no call, no state, no lock file
   bool force = false;         // apply a plan the delete guard refused
+
+  // The watcher's: a cache of matching password checks kept between reconciles, a stop
+  // request (SIGTERM) that lets calls in flight finish and starts no more, and a
+  // callback after each operation, skipped ones too (heartbeat and metrics).
+  VerifiedPasswords* verified = nullptr;
+  std::stop_token stop{};
+  prosody::AccountBackend::Progress on_progress{};
 };
 
 struct ReconcileReport {
@@ -25,10 +35,13 @@ struct ReconcileReport {
   GuardVerdict guard;
   size_t created = 0, updated = 0, deleted = 0, adopted = 0, unchanged = 0, left = 0;
   size_t failed = 0;
+  size_t skipped = 0;    // operations not started because a stop was requested
+  bool stopped = false;  // a stop was requested before everything was done
+  size_t managed = 0;    // accounts recorded as managed afterwards
   long calls = 0;
   util::Problems failures;  // "alice@meet.jitsi": why its operation failed
 
-  bool converged() const { return failed == 0 && !guard.tripped; }
+  bool converged() const { return failed == 0 && skipped == 0 && !stopped && !guard.tripped; }
 };
 
 class Reconciler {
@@ -41,8 +54,7 @@ class Reconciler {
   ReconcileReport run(const ReconcileRequest& request);
 
  private:
-  void apply(const std::vector<DesiredAccount>& desired, ManagedState managed,
-             ReconcileReport& report);
+  void apply(const ReconcileRequest& request, ManagedState managed, ReconcileReport& report);
 
   const config::Settings& settings_;
   std::filesystem::path data_path_;

@@ -2,9 +2,6 @@
 // entries as a whole (accounts, passwords, duplicates) and hash what was found.
 #include "users/users_source.hpp"
 
-#include <nettle/hmac.h>
-#include <sys/random.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -22,39 +19,14 @@
 #include "users/raw_entry.hpp"
 #include "users/source_file.hpp"
 #include "users/text_format.hpp"
+#include "util/keyed_hash.hpp"
 
 namespace meetgate::users {
 namespace {
 
 namespace fs = std::filesystem;
 
-void hash_field(hmac_sha256_ctx& context, std::string_view field) {
-  // Length-prefixed, so ("ab", "c") and ("a", "bc") hash differently.
-  const std::uint64_t length = field.size();
-  std::uint8_t prefix[8];
-  for (int i = 0; i < 8; ++i)
-    prefix[i] = static_cast<std::uint8_t>(length >> (8 * i));
-  hmac_sha256_update(&context, sizeof prefix, prefix);
-  hmac_sha256_update(&context, field.size(), reinterpret_cast<const std::uint8_t*>(field.data()));
-}
-
-// A key made once per process. The hash covers passwords: keyed, it is no offline
-// oracle for guessing them should it ever be shown, and it never outlives the process.
-const std::array<std::uint8_t, 32>& hash_key() {
-  static const std::array<std::uint8_t, 32> key = [] {
-    std::array<std::uint8_t, 32> bytes{};
-    size_t filled = 0;
-    while (filled < bytes.size()) {
-      const ssize_t got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-      if (got > 0)
-        filled += static_cast<size_t>(got);
-    }
-    return bytes;
-  }();
-  return key;
-}
-
-// Hex HMAC-SHA-256 over the accounts in (host, username) order: the same accounts and
+// A keyed hash over the accounts in (host, username) order: the same accounts and
 // passwords hash the same whatever the format, order or comments around them.
 std::string content_hash(const std::vector<UserEntry>& users) {
   std::vector<const UserEntry*> sorted;
@@ -64,23 +36,10 @@ std::string content_hash(const std::vector<UserEntry>& users) {
     return std::tie(a->host, a->username) < std::tie(b->host, b->username);
   });
 
-  hmac_sha256_ctx context;
-  hmac_sha256_set_key(&context, hash_key().size(), hash_key().data());
-  for (const UserEntry* user : sorted) {
-    hash_field(context, user->host);
-    hash_field(context, user->username);
-    hash_field(context, user->password);
-  }
-  std::uint8_t digest[SHA256_DIGEST_SIZE];
-  hmac_sha256_digest(&context, sizeof digest, digest);
-
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (std::uint8_t byte : digest) {
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 0xf];
-  }
-  return hex;
+  util::KeyedHash hash;
+  for (const UserEntry* user : sorted)
+    hash.add(user->host).add(user->username).add(user->password);
+  return hash.hex_digest();
 }
 
 std::string account_text(const AccountName& account, const Domains& domains) {

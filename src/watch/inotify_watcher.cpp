@@ -71,11 +71,13 @@ WaitResult InotifyWatcher::wait(std::chrono::milliseconds timeout) {
     int wait_ms = remaining_ms(deadline);
     if (!armed)
       wait_ms = std::min(wait_ms, static_cast<int>(rearm_interval_.count()));
-    pollfd fds[] = {{stop_.fd(), POLLIN, 0}, {inotify_.get(), POLLIN, 0}};
-    const int ready = ::poll(fds, 2, wait_ms);
+    pollfd fds[] = {{stop_.fd(), POLLIN, 0}, {inotify_.get(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+    const int ready = ::poll(fds, 3, wait_ms);
     if (ready < 0 && errno != EINTR)
       throw std::system_error(errno, std::generic_category(), "poll inotify");
 
+    if (ready > 0 && (fds[2].revents & POLLIN) != 0 && wake_.consume() && !stop_.raised())
+      return WaitResult::kRescan;
     if (ready > 0 && (fds[1].revents & POLLIN) != 0)
       if (const auto result = consume())
         return *result;

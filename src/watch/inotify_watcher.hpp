@@ -10,6 +10,7 @@
 #include "watch/event_batch.hpp"
 #include "watch/source_watcher.hpp"
 #include "watch/stop_signal.hpp"
+#include "watch/wake_signal.hpp"
 
 namespace meetgate::watch {
 
@@ -30,6 +31,7 @@ class InotifyWatcher : public SourceWatcher {
 
   WaitResult wait(std::chrono::milliseconds timeout) override;
   void stop() override { stop_.raise(); }
+  void nudge() override { wake_.raise(); }
 
  private:
   bool arm_directory();
@@ -45,6 +47,7 @@ class InotifyWatcher : public SourceWatcher {
   std::chrono::milliseconds rearm_interval_;
   util::UniqueFd inotify_;
   StopSignal stop_;
+  WakeSignal wake_;
   WatchTargets targets_;
 };
 

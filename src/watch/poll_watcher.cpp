@@ -61,12 +61,14 @@ WaitResult PollWatcher::wait(std::chrono::milliseconds timeout) {
     // Sleep until the next check or the deadline, whichever is first; stop wakes us.
     const auto until = std::min(deadline, next_check_);
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
-    pollfd stop_fd{stop_.fd(), POLLIN, 0};
-    if (::poll(&stop_fd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) < 0 &&
+    pollfd fds[] = {{stop_.fd(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+    if (::poll(fds, 2, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) < 0 &&
         errno != EINTR)
       throw std::system_error(errno, std::generic_category(), "poll stop eventfd");
     if (stop_.raised())
       break;
+    if ((fds[1].revents & POLLIN) != 0 && wake_.consume())
+      return WaitResult::kRescan;
 
     if (Clock::now() >= next_check_) {
       next_check_ = Clock::now() + interval_;

@@ -11,6 +11,7 @@
 
 #include "watch/source_watcher.hpp"
 #include "watch/stop_signal.hpp"
+#include "watch/wake_signal.hpp"
 
 namespace meetgate::watch {
 
@@ -41,6 +42,7 @@ class PollWatcher : public SourceWatcher {
 
   WaitResult wait(std::chrono::milliseconds timeout) override;
   void stop() override { stop_.raise(); }
+  void nudge() override { wake_.raise(); }
 
  private:
   std::filesystem::path source_;
@@ -48,6 +50,7 @@ class PollWatcher : public SourceWatcher {
   std::chrono::steady_clock::time_point next_check_;
   SourceSnapshot snapshot_;
   StopSignal stop_;
+  WakeSignal wake_;
 };
 
 }  // namespace meetgate::watch

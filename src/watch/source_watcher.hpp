@@ -9,7 +9,8 @@ enum class WaitResult {
   kChanged,  // something happened to the users source: re-read it
   kTimeout,  // nothing happened before the timeout
   kStopped,  // stop() was called, now or before
-  kRescan,   // events may have been lost (queue overflow, watch re-armed): re-read it
+  kRescan,   // events may have been lost (queue overflow, watch re-armed), or nudge()
+             // asked for a look: re-read it
 };
 
 // One way of noticing changes to the users source (inotify, polling). The caller
@@ -24,6 +25,10 @@ class SourceWatcher {
   // Makes a blocked wait, and every later one, return kStopped. Async-signal-safe and
   // thread-safe, so a SIGTERM handler may call it.
   virtual void stop() = 0;
+
+  // Makes a blocked wait, or else the next one, return kRescan once (SIGHUP: reconcile
+  // now). Async-signal-safe and thread-safe.
+  virtual void nudge() = 0;
 };
 
 }  // namespace meetgate::watch

@@ -47,10 +47,21 @@ TEST_CASE("only run takes words after --") {
 }
 
 TEST_CASE("an unknown command is a usage error, not a parse") {
-  auto parsed = parse({"watch", "--users", "/u"});
+  auto parsed = parse({"wacth", "--users", "/u"});
 
   REQUIRE(std::holds_alternative<int>(parsed));
   CHECK(std::get<int>(parsed) == 2);
+}
+
+TEST_CASE("watch takes the users source and the HTTP address, not --dry-run") {
+  auto parsed = parse({"watch", "--users", "/u", "--http-addr", "127.0.0.1:9180"});
+
+  REQUIRE(std::holds_alternative<CommandLine>(parsed));
+  const auto& line = std::get<CommandLine>(parsed);
+  CHECK(line.command == "watch");
+  CHECK(line.overrides.at("MEETGATE_USERS") == "/u");
+  CHECK(line.overrides.at("MEETGATE_HTTP_ADDR") == "127.0.0.1:9180");
+  CHECK(std::get<int>(parse({"watch", "--dry-run"})) == 2);
 }
 
 TEST_CASE("options land in their variables") {

@@ -80,3 +80,42 @@ TEST_CASE("a missing source at start is reported as such") {
 
   CHECK(health.readiness().reason == "users source missing: /users/users.txt");
 }
+
+TEST_CASE("a loop sleeping as promised stays live without beating") {
+  FakeClock clock;
+  Health health(30s, clock.function());
+
+  health.sleeping_until(clock.now + 5min);
+  clock.now += 5min + 29s;
+  CHECK(health.liveness().ok);
+
+  clock.now += 2s;
+  CHECK_FALSE(health.liveness().ok);
+}
+
+TEST_CASE("waking early counts from the wake-up, not the promised time") {
+  FakeClock clock;
+  Health health(30s, clock.function());
+  health.sleeping_until(clock.now + 5min);
+
+  clock.now += 1s;
+  health.heartbeat();
+  clock.now += 31s;
+
+  CHECK_FALSE(health.liveness().ok);
+}
+
+TEST_CASE("a blocked reconcile makes the watcher unready until one succeeds") {
+  FakeClock clock;
+  Health health(30s, clock.function());
+  health.source_valid();
+  health.reconcile_succeeded();
+
+  health.reconcile_blocked("delete guard: 3 of 4 accounts would go\nsecond line");
+  const auto status = health.readiness();
+  CHECK_FALSE(status.ok);
+  CHECK(status.reason == "delete guard: 3 of 4 accounts would go");
+
+  health.reconcile_succeeded();
+  CHECK(health.readiness().ok);
+}

@@ -1,12 +1,16 @@
 #include "reconcile/reconciler.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <stop_token>
 
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include "reconcile/data_lock.hpp"
 #include "reconcile/managed_state.hpp"
+#include "support/fake_backend.hpp"
 
 using namespace meetgate::reconcile;
 namespace fs = std::filesystem;
@@ -14,29 +18,11 @@ using meetgate::prosody::AccountOperation;
 using meetgate::prosody::OperationKind;
 using meetgate::prosody::OperationResult;
 
+using meetgate::test::FakeBackend;
+
 namespace {
 
 constexpr const char* kHost = "meet.example";
-
-// Records what it is asked to do; fails the users named in `failing`.
-class FakeBackend : public meetgate::prosody::AccountBackend {
- public:
-  std::vector<AccountOperation> seen;
-  std::set<std::string> failing;
-
-  const char* name() const override { return "fake"; }
-  std::vector<OperationResult> apply(const std::vector<AccountOperation>& operations,
-                                     const Progress& on_done) override {
-    std::vector<OperationResult> results;
-    for (const auto& operation : operations) {
-      seen.push_back(operation);
-      OperationResult result{!failing.count(operation.username), "refused by the fake"};
-      on_done(operation, result);
-      results.push_back(result);
-    }
-    return results;
-  }
-};
 
 // A copy of the real prosodyctl-written data directory (alice's password is "pw",
 // carol's "correct horse: battery staple").
@@ -59,6 +45,11 @@ meetgate::config::Settings settings() {
 
 DesiredAccount user(const std::string& name, const std::string& password) {
   return {name, kHost, password, "users.txt:1", false};
+}
+
+std::string read_account_record(const fs::path& data, const std::string& name) {
+  std::ifstream file(data / "meet%2eexample" / "accounts" / (name + ".dat"), std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), {}};
 }
 
 }  // namespace
@@ -146,4 +137,66 @@ TEST_CASE("the delete guard stops the whole plan unless forced") {
   CHECK(forced.deleted == 2);
   CHECK(forced.created == 1);
   CHECK(load_managed_state(data.path).hosts().at(kHost) == std::set<std::string>{"zoe"});
+}
+
+TEST_CASE("a stop during apply skips the rest and records only what ran") {
+  DataDir data;
+  FakeBackend backend;
+  backend.stop_after = 1;
+  auto config = settings();
+  std::vector<DesiredAccount> desired = {user("xia", "a"), user("yan", "b"), user("zoe", "c")};
+  ReconcileRequest request{&desired};
+  request.stop = backend.stop_source.get_token();
+
+  auto report = Reconciler(config, data.path, backend).run(request);
+
+  CHECK(report.created == 1);
+  CHECK(report.skipped == 2);
+  CHECK(report.stopped);
+  CHECK_FALSE(report.converged());
+  CHECK(report.failed == 0);
+  auto managed = load_managed_state(data.path);
+  CHECK(managed.contains(kHost, "xia"));
+  CHECK_FALSE(managed.contains(kHost, "yan"));
+  CHECK_FALSE(managed.contains(kHost, "zoe"));
+}
+
+TEST_CASE("a stop before planning changes nothing") {
+  DataDir data;
+  FakeBackend backend;
+  auto config = settings();
+  std::vector<DesiredAccount> desired = {user("zoe", "c")};
+  std::stop_source stop;
+  stop.request_stop();
+  ReconcileRequest request{&desired};
+  request.stop = stop.get_token();
+
+  auto report = Reconciler(config, data.path, backend).run(request);
+
+  CHECK(report.stopped);
+  CHECK(report.plan.steps.empty());
+  CHECK(backend.seen.empty());
+  CHECK_FALSE(fs::exists(data.path / kStateFileName));
+}
+
+TEST_CASE("verified passwords remember matches across runs and follow the record") {
+  DataDir data;
+  FakeBackend backend;
+  auto config = settings();
+  VerifiedPasswords verified;
+  std::vector<DesiredAccount> desired = {user("alice", "pw"), user("carol", "wrong")};
+  ReconcileRequest request{&desired};
+  request.verified = &verified;
+
+  Reconciler(config, data.path, backend).run(request);
+
+  // Only alice matched; carol's differing password is not remembered.
+  CHECK(verified.size() == 1);
+  CHECK(verified.matches(desired[0], read_account_record(data.path, "alice")));
+  CHECK_FALSE(verified.matches(desired[0], "a changed record"));
+  CHECK_FALSE(verified.matches(user("alice", "other"), read_account_record(data.path, "alice")));
+
+  std::vector<DesiredAccount> fewer = {user("carol", "wrong")};
+  verified.retain(fewer);
+  CHECK(verified.size() == 0);
 }

@@ -269,3 +269,23 @@ TEST_CASE("inotify watcher: stop may be called from a signal handler") {
 
   CHECK(result == WaitResult::kStopped);
 }
+
+TEST_CASE("inotify watcher: a nudge wakes a wait once") {
+  TempDirectory dir;
+  write_file(dir.path() / "users.txt", "alice:pw\n");
+  InotifyWatcher watcher(dir.path() / "users.txt");
+
+  CHECK(nudge_during_wait(watcher) == WaitResult::kRescan);
+  CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
+}
+
+TEST_CASE("inotify watcher: a nudge before the wait is not lost") {
+  TempDirectory dir;
+  InotifyWatcher watcher(dir.path() / "users.txt");
+
+  watcher.nudge();
+  watcher.nudge();
+
+  CHECK(watcher.wait(5s) == WaitResult::kRescan);
+  CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
+}

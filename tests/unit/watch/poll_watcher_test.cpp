@@ -82,3 +82,12 @@ TEST_CASE("poll watcher: stop from another thread ends a wait") {
   CHECK(took < 2s);
   CHECK(watcher.wait(5s) == WaitResult::kStopped);
 }
+
+TEST_CASE("poll watcher: a nudge wakes a wait once") {
+  TempDirectory dir;
+  write_file(dir.path() / "users.txt", "alice:pw\n");
+  PollWatcher watcher(dir.path() / "users.txt", 10s);
+
+  CHECK(nudge_during_wait(watcher) == WaitResult::kRescan);
+  CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
+}

@@ -57,6 +57,17 @@ inline WaitResult stop_during_wait(SourceWatcher& watcher,
   return result;
 }
 
+// nudge() wakes a long wait once with kRescan; the wait after it sees nothing new.
+inline WaitResult nudge_during_wait(SourceWatcher& watcher) {
+  std::thread nudger([&] {
+    std::this_thread::sleep_for(20ms);
+    watcher.nudge();
+  });
+  const auto result = watcher.wait(30s);
+  nudger.join();
+  return result;
+}
+
 }  // namespace meetgate::watch::test
 
 namespace Catch {
