@@ -3,7 +3,14 @@
 #include <cstdio>
 #include <system_error>
 
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "cli/commands.hpp"
+#include "cli/prosody_setup.hpp"
 #include "cli/render_targets.hpp"
 #include "cli/reporting.hpp"
 #include "init/exit_status.hpp"
@@ -14,15 +21,35 @@
 namespace meetgate::cli {
 namespace {
 
-// The account watcher (--users) is not part of this version; starting CMD without the
-// accounts it was asked to keep would look like success, so refuse instead.
-bool refuse_watcher(const config::Settings& settings) {
+// With --users, `meetgate watch` runs beside CMD as a process of its own: its
+// prosodyctl children are then its to wait for, never reaped from under it by the
+// supervisor's waitpid(-1). It is this binary again, given the options run was given
+// (the environment it inherits holds the rest). Empty when there is no users source.
+std::optional<std::vector<std::string>> watcher_command(const CommandLine& line,
+                                                        const config::Environment& environment,
+                                                        const config::Settings& settings) {
   if (!settings.users)
-    return false;
-  print_error(
-      "MEETGATE_USERS: the in-process watcher is not available in this version: "
-      "leave --users and MEETGATE_USERS unset for run, and use `meetgate sync`");
-  return true;
+    return std::vector<std::string>{};
+  if (!load_account_settings(environment))
+    return std::nullopt;
+
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) {
+    print_error("--users: cannot find meetgate's own binary (/proc/self/exe: " + error.message() +
+                ") to start the account watcher");
+    return std::nullopt;
+  }
+  std::vector<std::string> command = {self.string(), "watch"};
+  const std::pair<const char*, const char*> passed_on[] = {
+      {"MEETGATE_USERS", "--users"},
+      {"MEETGATE_PROSODY_CONFIG", "--prosody-config"},
+      {"MEETGATE_DATA_PATH", "--data-path"}};
+  for (const auto& [variable, option] : passed_on) {
+    if (const auto it = line.overrides.find(variable); it != line.overrides.end())
+      command.insert(command.end(), {option, it->second});
+  }
+  return command;
 }
 
 // Renders MEETGATE_RENDER / --only (none by default). Any failure stops the start.
@@ -48,19 +75,30 @@ bool render_before_start(const config::Settings& settings) {
 
 int run_entrypoint(const CommandLine& line, const config::Environment& environment) {
   auto settings = load_checked_settings(environment);
-  if (!settings || refuse_watcher(*settings) || !render_before_start(*settings))
+  if (!settings)
+    return kExitBadInput;
+  const auto watcher = watcher_command(line, environment, *settings);
+  if (!watcher || !render_before_start(*settings))
     return kExitBadInput;
   std::fflush(nullptr);  // exec would drop anything still buffered
 
   const auto& argv = line.program;
   if (init::choose_launch_mode(settings->exec, argv.front()) == init::LaunchMode::kExec) {
+    // Nothing would be left to keep the accounts: say so rather than start without.
+    if (!watcher->empty()) {
+      print_error("--users: exec mode replaces meetgate with " + argv.front() +
+                  ", leaving nothing to keep the accounts: run `meetgate watch` as a sidecar, "
+                  "or drop --exec / MEETGATE_EXEC");
+      return kExitBadInput;
+    }
     const int error = init::exec_in_place(argv);
     print_error(init::exec_failure_message(argv.front(), error));
     return init::exit_code_from_exec_error(error);
   }
 
   try {
-    const auto outcome = init::supervise({argv, settings->stop_grace, settings->signal_group});
+    const auto outcome =
+        init::supervise({argv, settings->stop_grace, settings->signal_group, *watcher});
     if (!outcome.error.empty())
       print_error(outcome.error);
     return outcome.exit_code;

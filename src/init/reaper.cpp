@@ -1,6 +1,8 @@
 // Reaping zombies and killing what is left below us (see reaper.hpp).
 #include "init/reaper.hpp"
 
+#include <algorithm>
+
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -12,17 +14,17 @@
 
 namespace meetgate::init {
 
-std::optional<int> reap_ended_children(pid_t child) {
-  std::optional<int> child_status;
+std::map<pid_t, int> reap_ended_children(const std::vector<pid_t>& watched) {
+  std::map<pid_t, int> ended;
   while (true) {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid < 0 && errno == EINTR)
       continue;
     if (pid <= 0)
-      return child_status;  // 0: the rest still run; ECHILD: no children at all
-    if (pid == child)
-      child_status = status;
+      return ended;  // 0: the rest still run; ECHILD: no children at all
+    if (std::find(watched.begin(), watched.end(), pid) != watched.end())
+      ended[pid] = status;
   }
 }
 

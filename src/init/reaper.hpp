@@ -4,13 +4,14 @@
 
 #include <sys/types.h>
 
-#include <optional>
+#include <map>
+#include <vector>
 
 namespace meetgate::init {
 
 // Waits for every child that has ended, without blocking. Returns the wait status of
-// `child` when it is among them.
-std::optional<int> reap_ended_children(pid_t child);
+// those among `watched` that ended (CMD, the account watcher); the rest are orphans.
+std::map<pid_t, int> reap_ended_children(const std::vector<pid_t>& watched);
 
 // SIGKILLs every process whose parent is us (a snapshot of /proc). Returns how many
 // there were; zero means nothing is left below us.

@@ -32,7 +32,8 @@ std::optional<std::chrono::milliseconds> time_left(std::optional<Clock::time_poi
 
 class Supervisor {
  public:
-  Supervisor(const SupervisorOptions& options, pid_t child) : options_(options), child_(child) {}
+  Supervisor(const SupervisorOptions& options, pid_t child, pid_t companion)
+      : options_(options), child_(child), companion_(companion) {}
 
   // Handles signals until CMD has ended; returns its wait status.
   int wait_for_child(SignalChannel& signals) {
@@ -46,16 +47,41 @@ class Supervisor {
     return child_status_;
   }
 
+  // CMD has ended: the companion gets what is left of the grace (all of it when CMD
+  // ended on its own) to finish; the sweep kills it after that.
+  void stop_companion(SignalChannel& signals) {
+    if (companion_ <= 0)
+      return;
+    ::kill(-companion_, SIGTERM);
+    const auto deadline = stopping_ ? kill_deadline_ : Clock::now() + options_.stop_grace;
+    while (companion_ > 0 && Clock::now() < deadline) {
+      for (int sig : signals.wait(time_left(deadline))) {
+        if (sig == SIGCHLD && reap_ended_children({companion_}).count(companion_))
+          companion_ = -1;
+      }
+    }
+  }
+
  private:
   void handle(int sig) {
     if (sig == SIGCHLD) {
-      if (auto status = reap_ended_children(child_)) {
-        child_status_ = *status;
+      const auto ended = reap_ended_children({child_, companion_});
+      if (const auto it = ended.find(child_); it != ended.end()) {
+        child_status_ = it->second;
         child_ended_ = true;
+      }
+      if (companion_ > 0 && ended.count(companion_)) {
+        log::error("run_companion_exited",
+                   {{"pid", static_cast<long long>(companion_)},
+                    {"code", exit_code_from_wait_status(ended.at(companion_))},
+                    {"reason", "the account watcher ended; CMD keeps running without it"}});
+        companion_ = -1;
       }
       return;
     }
     forward_signal(child_, sig, options_.signal_group);
+    if (companion_ > 0 && is_stop_signal(sig))
+      ::kill(-companion_, SIGTERM);
     if (is_stop_signal(sig) && !stopping_) {
       stopping_ = true;
       kill_deadline_ = Clock::now() + options_.stop_grace;
@@ -74,6 +100,7 @@ class Supervisor {
 
   const SupervisorOptions& options_;
   pid_t child_;
+  pid_t companion_;  // -1: none, or it ended
   // Plain fields with flags, not std::optional: g++ 12 at -O2 warns falsely that an
   // optional member may be used uninitialized (-Wmaybe-uninitialized).
   int child_status_ = 0;
@@ -91,7 +118,7 @@ void sweep(pid_t group, SignalChannel& signals) {
   ::kill(-group, SIGKILL);
   const auto limit = Clock::now() + kSweepLimit;
   while (true) {
-    reap_ended_children(-1);
+    reap_ended_children({});
     if (kill_children() == 0)
       return;
     if (Clock::now() >= limit) {
@@ -102,6 +129,23 @@ void sweep(pid_t group, SignalChannel& signals) {
   }
 }
 
+// The companion's pid, or -1 when there is none or it could not start (logged: CMD
+// starts anyway, as it would have without --users).
+pid_t start_companion(const std::vector<std::string>& argv) {
+  if (argv.empty())
+    return -1;
+  const Launch launch = start_in_own_group(argv);
+  if (launch.fork_error != 0 || launch.exec_error != 0) {
+    log::error("run_companion_failed",
+               {{"reason",
+                 exec_failure_message(argv.front(), launch.fork_error != 0 ? launch.fork_error
+                                                                           : launch.exec_error)}});
+    return -1;
+  }
+  log::debug("run_companion_started", {{"pid", static_cast<long long>(launch.pid)}});
+  return launch.pid;
+}
+
 }  // namespace
 
 SupervisorOutcome supervise(const SupervisorOptions& options) {
@@ -109,18 +153,21 @@ SupervisorOutcome supervise(const SupervisorOptions& options) {
   if (!become_subreaper())
     log::warn("run_not_subreaper", {{"reason", "orphans of CMD escape meetgate"}});
 
+  const pid_t companion = start_companion(options.companion);
   const Launch launch = start_in_own_group(options.argv);
-  if (launch.fork_error != 0) {
-    return {1, exec_failure_message(options.argv.front(), launch.fork_error)};
-  }
-  if (launch.exec_error != 0) {
+  if (launch.fork_error != 0 || launch.exec_error != 0) {
+    if (companion > 0)
+      sweep(companion, signals);
+    if (launch.fork_error != 0)
+      return {1, exec_failure_message(options.argv.front(), launch.fork_error)};
     return {exit_code_from_exec_error(launch.exec_error),
             exec_failure_message(options.argv.front(), launch.exec_error)};
   }
   log::debug("run_started", {{"pid", static_cast<long long>(launch.pid)}});
 
-  Supervisor supervisor(options, launch.pid);
+  Supervisor supervisor(options, launch.pid, companion);
   const int status = supervisor.wait_for_child(signals);
+  supervisor.stop_companion(signals);
   sweep(launch.pid, signals);
 
   const int code = exit_code_from_wait_status(status);

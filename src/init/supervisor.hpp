@@ -12,6 +12,12 @@ struct SupervisorOptions {
   std::vector<std::string> argv;  // CMD and its arguments; argv[0] looked up in PATH
   std::chrono::milliseconds stop_grace{10'000};
   bool signal_group = true;  // forward to CMD's process group, not CMD alone
+
+  // A process kept beside CMD (run --users: meetgate's own account watcher), or empty.
+  // Started before CMD in a group of its own; gets TERM when meetgate stops or CMD
+  // ends, and the same grace. Its end is logged and never ends CMD: a container must
+  // not lose its server because the account keeper stopped.
+  std::vector<std::string> companion;
 };
 
 struct SupervisorOutcome {

@@ -97,11 +97,15 @@ class ProsodyServer:
         self.pidfile = os.path.join(self.workdir, "prosody.pid")
         self.process = None
 
-    def start(self, detach=False):
+    def write_config(self):
+        """The server's config, readable by the prosody user; start() calls it."""
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write(server_config(self.workdir, self.port, self.include))
         chown_to_prosody(self.workdir)
         chown_to_prosody(self.config_path)
+
+    def start(self, detach=False):
+        self.write_config()
 
         # runuser, not su: no password prompt, and Prosody refuses to run as root.
         with open(self.console_path, "ab") as console:

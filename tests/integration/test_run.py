@@ -14,6 +14,8 @@ import time
 import pytest
 
 from conftest import MEETGATE_BIN
+from prosody_server import PROSODY_USER, ProsodyServer, free_port
+from xmpp_login import LoginError
 
 UNSHARE = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]
 SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
@@ -325,11 +327,52 @@ def test_render_happens_before_cmd_starts(run):
     assert meetgate.wait() == 0, str(meetgate)
 
 
-def test_users_is_refused_until_the_watcher_exists(run):
+# 9
+def test_users_keeps_accounts_beside_prosody_as_cmd(run):
+    """Prosody as CMD, meetgate's watcher beside it: accounts synced once the server is
+    up, logins work, a change is applied, and one TERM stops both within the grace."""
+    stack = run.stack
+    stack.render()
+    server = ProsodyServer(stack.root, stack.config, port=free_port())
+    server.write_config()
+    stack.write_users({"alice": "alice pw", "bob": "bob pw"})
+    env = stack.env(MEETGATE_STOP_GRACE="8s", MEETGATE_DEBOUNCE="100ms")
+    stack.server = server  # for stack.login; the process is meetgate's child, not ours
+
+    # setpriv execs prosody as the prosody user in its own place (runuser would stay
+    # as a parent and answer TERM with 143 of its own).
+    meetgate = run("--users", stack.users, "--", "setpriv", f"--reuid={PROSODY_USER}",
+                   f"--regid={PROSODY_USER}", "--init-groups", "prosody", "--config",
+                   server.config_path, "-F", env=env)
+
+    wait_for(lambda: _logs_in(stack, "alice", "alice pw"), timeout=60,
+             what="alice to log in through the server meetgate runs")
+    assert _logs_in(stack, "bob", "bob pw")
+    stack.write_users({"alice": "alice pw", "bob": "new bob pw"})
+    wait_for(lambda: _logs_in(stack, "bob", "new bob pw"), timeout=30, what="bob's new password")
+    assert not _logs_in(stack, "bob", "bob pw")
+
+    started = time.monotonic()
+    meetgate.signal(signal.SIGTERM)
+    assert meetgate.wait(timeout=30) == 0, str(meetgate)
+    assert time.monotonic() - started < 8, str(meetgate)
+    assert '"event":"watch_stopped"' in meetgate.stderr.replace(" ", ""), str(meetgate)
+    assert descendants(meetgate.proc.pid) == {}
+    stack.server = None
+
+
+def _logs_in(stack, user, password):
+    try:
+        return stack.login(user, password)
+    except LoginError:
+        return False  # not listening yet
+
+
+def test_users_with_exec_mode_is_refused(run):
     marker = os.path.join(run.stack.root, "cmd-ran")
 
-    meetgate = run("--users", run.stack.users, "--", "touch", marker)
+    meetgate = run("--exec", "--users", run.stack.users, "--", "touch", marker)
 
     assert meetgate.wait() == 2, str(meetgate)
     assert not os.path.exists(marker)
-    assert "the in-process watcher is not available in this version" in meetgate.stderr
+    assert "leaving nothing to keep the accounts" in meetgate.stderr
