@@ -89,6 +89,8 @@ std::optional<users::UsersSource> AccountKeeper::read_source() {
     }
     return std::nullopt;
   }
+  if (source_missing_)
+    log::info("source_found", {{"path", users_path_.string()}});
   source_missing_ = false;
 
   if (!load.source) {

@@ -123,6 +123,16 @@ std::optional<std::string> username_of(std::string_view stem) {
 
 AccountStore::AccountStore(fs::path data_path) : data_path_(std::move(data_path)) {}
 
+std::optional<std::string> AccountStore::read_record(const std::string& host,
+                                                     const std::string& username) const {
+  StoredAccount account;
+  account.username = username;
+  account.file = accounts_dir(host) / (encode_storage_name(username) + ".dat");
+  if (!read_account(account) || !account.read_error.empty())
+    return std::nullopt;
+  return std::move(account.content);
+}
+
 fs::path AccountStore::accounts_dir(const std::string& host) const {
   return data_path_ / encode_storage_name(host) / "accounts";
 }

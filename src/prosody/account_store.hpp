@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ class AccountStore {
   // no accounts yet. Undecodable file names are reported in `problems` and skipped.
   // Throws std::runtime_error when the directory exists but cannot be listed.
   std::vector<StoredAccount> list(const std::string& host, util::Problems& problems) const;
+
+  // The raw record of one account, or nothing when it is missing or unreadable.
+  std::optional<std::string> read_record(const std::string& host,
+                                         const std::string& username) const;
 
  private:
   std::filesystem::path data_path_;

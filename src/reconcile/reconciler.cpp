@@ -136,6 +136,21 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   return report;
 }
 
+// A password meetgate just set is known to match the record prosodyctl wrote: remember
+// it, so the next pass skips this account's PBKDF2. Should anyone rewrite the record
+// between the call and this read (a window of microseconds), the fingerprint covers the
+// bytes read, and the account is checked again when they change.
+void Reconciler::remember_password(const ReconcileRequest& request,
+                                   const prosody::AccountOperation& operation) const {
+  if (!request.verified || operation.kind == prosody::OperationKind::kDelete)
+    return;
+  const prosody::AccountStore store(data_path_);
+  if (const auto record = store.read_record(operation.host, operation.username)) {
+    request.verified->remember({operation.username, operation.host, operation.password, "", false},
+                               *record);
+  }
+}
+
 void Reconciler::apply(const ReconcileRequest& request, ManagedState managed,
                        ReconcileReport& report) {
   const Plan& plan = report.plan;
@@ -187,6 +202,7 @@ void Reconciler::apply(const ReconcileRequest& request, ManagedState managed,
       return;
     }
     log::info(done_event(operation.kind), {{"user", operation.username}, {"host", operation.host}});
+    remember_password(request, operation);
     switch (operation.kind) {
       case prosody::OperationKind::kCreate:
         report.created++;

@@ -55,6 +55,8 @@ class Reconciler {
 
  private:
   void apply(const ReconcileRequest& request, ManagedState managed, ReconcileReport& report);
+  void remember_password(const ReconcileRequest& request,
+                         const prosody::AccountOperation& operation) const;
 
   const config::Settings& settings_;
   std::filesystem::path data_path_;

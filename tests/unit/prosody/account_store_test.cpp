@@ -203,3 +203,13 @@ TEST_CASE("the identity changes when prosody replaces a record, not when it is r
   CHECK(replaced[0].identity != first[0].identity);
   CHECK(replaced[0].content == "return { salt = \"two\" };\n");
 }
+
+TEST_CASE("one account's record is read by its name, a missing one is nothing") {
+  AccountStore store(kDataPath);
+
+  const auto record = store.read_record("meet.example", "jörg");
+
+  REQUIRE(record);
+  CHECK(*record == slurp(kDataPath / "meet%2eexample" / "accounts" / "j%c3%b6rg.dat"));
+  CHECK_FALSE(store.read_record("meet.example", "nobody"));
+}
