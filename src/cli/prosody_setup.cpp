@@ -27,13 +27,7 @@ std::optional<std::string> existing_text(const std::filesystem::path& path) {
 
 }  // namespace
 
-ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_run) {
-  const auto& path = settings.prosody_config;
-  const auto before = existing_text(path);
-  if (before && !render::is_generated_by_meetgate(*before)) {
-    return {ProsodyRender::Result::kForeign, {}};
-  }
-
+std::string sidecar_prosody_config(const config::Settings& settings) {
   render::ProsodyConfigInput input;
   input.data_path = settings.data_path.value_or(kDefaultDataPath).string();
   input.main_domain = settings.xmpp.domain;
@@ -42,7 +36,16 @@ ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_r
   input.enable_auth = settings.xmpp.enable_auth;
   input.enable_guests = settings.xmpp.enable_guests;
   input.guest_auth_type = settings.xmpp.guest_auth_type;
-  const std::string after = render::render_prosody_config(input);
+  return render::render_prosody_config(input);
+}
+
+ProsodyRender render_prosody_target(const config::Settings& settings, bool dry_run) {
+  const auto& path = settings.prosody_config;
+  const auto before = existing_text(path);
+  if (before && !render::is_generated_by_meetgate(*before)) {
+    return {ProsodyRender::Result::kForeign, {}};
+  }
+  const std::string after = sidecar_prosody_config(settings);
 
   if (dry_run) {
     const auto diff = render::unified_diff(before.value_or(""), after, path.string());

@@ -20,6 +20,9 @@ struct ProsodyRender {
   std::string diff;  // for --dry-run
 };
 
+// The sidecar's prosodyctl config as meetgate writes it (starts with the marker).
+std::string sidecar_prosody_config(const config::Settings& settings);
+
 // Renders the prosodyctl config at settings.prosody_config unless a file that meetgate
 // did not write is there (the server's own: never touched). With dry_run nothing is
 // written and `diff` says what would change. Throws std::system_error on I/O failure.

@@ -24,7 +24,10 @@ int run_render(const CommandLine& line, const config::Environment& environment) 
   }
 
   try {
-    render_targets(*settings, targets, line.dry_run);
+    if (auto problems = render_targets(*settings, targets, line.dry_run); !problems.empty()) {
+      print_problems(problems);
+      return kExitBadInput;
+    }
   } catch (const std::system_error& error) {
     print_error(error.what());
     return kExitFailed;

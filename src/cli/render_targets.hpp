@@ -15,9 +15,12 @@ namespace meetgate::cli {
 util::Problems unsupported_render(const config::Settings& settings,
                                   const std::vector<std::string>& targets);
 
-// Renders each target, logging what happened; with dry_run prints a unified diff and
-// writes nothing. Throws std::system_error on I/O failure.
-void render_targets(const config::Settings& settings, const std::vector<std::string>& targets,
-                    bool dry_run);
+// Reads and patches every target's file first; when any of them fails, returns the
+// problems and writes nothing. Otherwise writes each changed file atomically (mode and
+// owner kept; jigasi's, which holds a password, 0640 or tighter) and logs what happened;
+// with dry_run prints unified diffs (secret values hidden) and writes nothing.
+// Throws std::system_error on I/O failure while writing.
+util::Problems render_targets(const config::Settings& settings,
+                              const std::vector<std::string>& targets, bool dry_run);
 
 }  // namespace meetgate::cli

@@ -63,7 +63,10 @@ bool render_before_start(const config::Settings& settings) {
     return false;
   }
   try {
-    render_targets(settings, targets, false);
+    if (auto problems = render_targets(settings, targets, false); !problems.empty()) {
+      print_problems(problems);
+      return false;
+    }
   } catch (const std::system_error& error) {
     print_error(error.what());
     return false;

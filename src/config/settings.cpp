@@ -181,6 +181,16 @@ void read_output(VariableReader& read, Settings& settings, util::Problems& probl
         settings.render_targets->push_back(*choice);
     }
   }
+  for (const char* target : {"prosody", "web", "jicofo", "jigasi"}) {
+    std::string variable = "MEETGATE_" + std::string(target) + "_FILE";
+    std::transform(variable.begin(), variable.end(), variable.begin(), ::toupper);
+    if (auto file = read.raw(variable); file && !file->empty())
+      settings.render_files[target] = *file;
+  }
+  if (auto root = read.raw("MEETGATE_RENDER_ROOT"); root && !root->empty())
+    settings.render_root = *root;
+  read.boolean("MEETGATE_RENDER_BACKUP", settings.render_backup);
+  read.boolean("MEETGATE_JIGASI_ALLOW_NON_SECURE", settings.jigasi_allow_non_secure);
   if (auto level = read.choice("LOG_LEVEL", {"debug", "info", "warn", "error"})) {
     settings.log_level = *level;
   }

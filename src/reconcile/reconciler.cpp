@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "log/logger.hpp"
+#include "prosody/account_file.hpp"
 #include "prosody/account_store.hpp"
+#include "prosody/scram.hpp"
 #include "reconcile/data_lock.hpp"
 #include "reconcile/managed_state.hpp"
 #include "reconcile/password_checks.hpp"
@@ -136,16 +138,20 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   return report;
 }
 
-// A password meetgate just set is known to match the record prosodyctl wrote: remember
-// it, so the next pass skips this account's PBKDF2. Should anyone rewrite the record
-// between the call and this read (a window of microseconds), the fingerprint covers the
-// bytes read, and the account is checked again when they change.
+// After a create or update, the record prosodyctl wrote is checked once (one PBKDF2,
+// small beside the call) and remembered, so the next pass needs no check for it. Not
+// trusted blindly: a call that "succeeded" without writing must not be cached as a match.
 void Reconciler::remember_password(const ReconcileRequest& request,
                                    const prosody::AccountOperation& operation) const {
   if (!request.verified || operation.kind == prosody::OperationKind::kDelete)
     return;
   const prosody::AccountStore store(data_path_);
-  if (const auto record = store.read_record(operation.host, operation.username)) {
+  const auto record = store.read_record(operation.host, operation.username);
+  if (!record)
+    return;
+  const auto parsed = prosody::parse_account_file(*record);
+  if (parsed.record && prosody::check_password(*parsed.record, operation.password) ==
+                           prosody::PasswordCheck::kMatches) {
     request.verified->remember({operation.username, operation.host, operation.password, "", false},
                                *record);
   }

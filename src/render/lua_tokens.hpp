@@ -1,0 +1,35 @@
+// Just enough of Lua's lexer to patch a Prosody config without guessing at lines:
+// strings (quoted and long-bracket), comments (line and long), names, numbers and
+// punctuation, each with its byte span so that everything between tokens is kept.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace meetgate::render {
+
+struct LuaToken {
+  enum class Kind { kName, kString, kNumber, kSymbol };
+  Kind kind = Kind::kSymbol;
+  size_t begin = 0;  // byte offsets into the text
+  size_t end = 0;
+  int depth = 0;  // nesting of {} () [] around the token (an opening bracket is outside)
+  int line = 1;
+
+  std::string_view text(std::string_view source) const { return source.substr(begin, end - begin); }
+};
+
+struct LuaLex {
+  std::vector<LuaToken> tokens;  // comments are skipped, not tokens
+  std::string error;             // "line N: ..." when the text is not Lua we understand
+};
+
+LuaLex lex_lua(std::string_view source);
+
+// The value of a string token (quotes removed, escapes resolved for the common ones);
+// long-bracket strings as written.
+std::string lua_string_value(std::string_view token);
+
+}  // namespace meetgate::render
