@@ -67,6 +67,11 @@ void add_render(CLI::App& app, CommandLine& line) {
   variable_option(app, line, "--layout", "MEETGATE_LAYOUT", "docker-jitsi-meet or debian");
   add_prosody(app, line);
   app.add_flag("--dry-run", line.dry_run, "print a unified diff, write nothing");
+  variable_option(app, line, "--root", "MEETGATE_RENDER_ROOT",
+                  "work on a copy of /: every file is looked for under DIR");
+  app.add_flag_callback(
+      "--backup", [&line] { line.overrides["MEETGATE_RENDER_BACKUP"] = "1"; },
+      "keep the previous file as FILE.meetgate-bak [MEETGATE_RENDER_BACKUP]");
 }
 
 void add_run(CLI::App& app, CommandLine& line) {
