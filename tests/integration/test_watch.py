@@ -22,7 +22,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import DOMAIN, MEETGATE_BIN, Run
-from prosody_server import free_port
+from prosody_server import chown_to_prosody, free_port
 
 DEBOUNCE = 0.1  # MEETGATE_DEBOUNCE of every watch here
 PAUSE = DEBOUNCE + 0.5  # long enough for a half-written source to be read
@@ -614,4 +614,24 @@ def test_sighup_reconciles_now(stack, watch):
     running.reconciled("signal", since=since, created=1, deleted=0)
 
     assert stack.accounts() == set(START)
+    running.stop()
+
+
+def test_data_directory_missing_at_start_is_waited_for(stack, watch):
+    """The server container may create its volume after meetgate starts: not ready and
+    retried with backoff, then synced as soon as the directory is there."""
+    stack.write_users(START)
+    data = os.path.join(stack.root, "data-later")
+
+    running = watch(stack, MEETGATE_DATA_PATH=data)
+    waiting = running.wait_for_event("data_directory_waiting")
+    body = running.wait_http("/readyz", 503)
+    os.makedirs(data)
+    chown_to_prosody(data)
+
+    running.reconciled("retry", created=len(START))
+    assert waiting["path"] == data
+    assert body.startswith("waiting for Prosody's data directory")
+    assert running.wait_http("/readyz", 200)
+    assert stack.accounts(data=data) == set(START)
     running.stop()
