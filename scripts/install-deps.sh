@@ -7,6 +7,7 @@ packages=(
   libpoco-dev libfmt-dev nlohmann-json3-dev catch2 libcli11-dev libidn-dev nettle-dev
   libdtl-dev
   prosody lua-readline python3 python3-slixmpp python3-pytest python3-prometheus-client
+  nodejs default-jdk-headless libtypesafe-config-java
 )
 
 missing=()

@@ -18,7 +18,7 @@ int run_render(const CommandLine& line, const config::Environment& environment) 
     return kExitBadInput;
 
   const auto targets = settings->render_targets.value_or(kAllTargets);
-  if (auto problems = unsupported_render(*settings, targets); !problems.empty()) {
+  if (auto problems = check_render_settings(*settings, targets); !problems.empty()) {
     print_problems(problems);
     return kExitBadInput;
   }

@@ -13,11 +13,14 @@
 
 #include "cli/prosody_setup.hpp"
 #include "log/logger.hpp"
+#include "render/jicofo_config.hpp"
+#include "render/jigasi_properties.hpp"
 #include "render/marked_block.hpp"
 #include "render/patch_result.hpp"
 #include "render/prosody_config.hpp"
 #include "render/prosody_host_patch.hpp"
 #include "render/unified_diff.hpp"
+#include "render/web_config.hpp"
 #include "util/file_io.hpp"
 #include "util/os_error.hpp"
 
@@ -82,10 +85,24 @@ render::PatchResult produce(const config::Settings& settings, const std::string&
     }
     if (target == "prosody")
       return render::patch_prosody_host(*before, settings.xmpp);
-  } else if (target == "prosody") {
-    return {sidecar_prosody_config(settings), ""};
+    if (target == "web")
+      return render::patch_web_config(*before, settings.xmpp);
+    if (target == "jicofo")
+      return render::patch_jicofo_config(*before, settings.xmpp);
+    return render::patch_jigasi_properties(*before, settings.xmpp,
+                                           settings.jigasi_trust_all_certificates);
   }
-  return {"", "render target \"" + target + "\" is not available in this version"};
+  // docker-jitsi-meet: the sidecar's own config, or meetgate's block in the file the
+  // image appends to (or includes after) its own.
+  const auto existing = before.value_or("");
+  if (target == "prosody")
+    return {sidecar_prosody_config(settings), ""};
+  if (target == "web")
+    return render::replace_marked_block(existing, render::web_block(settings.xmpp), "//");
+  if (target == "jicofo")
+    return render::replace_marked_block(existing, render::jicofo_block(settings.xmpp), "#");
+  return render::replace_marked_block(
+      existing, render::jigasi_block(settings.xmpp, settings.jigasi_trust_all_certificates), "#");
 }
 
 // Files holding a secret are never readable by others, nor shown in a diff.
@@ -200,15 +217,17 @@ void write_one(const config::Settings& settings, const RenderFile& file) {
 
 }  // namespace
 
-util::Problems unsupported_render(const config::Settings& settings,
-                                  const std::vector<std::string>& targets) {
+util::Problems check_render_settings(const config::Settings& settings,
+                                     const std::vector<std::string>& targets) {
   util::Problems problems;
-  (void)settings;
-  for (const auto& target : targets) {
-    if (target != "prosody") {
-      problems.push_back({"MEETGATE_RENDER", fmt::format("render target \"{}\" is not available "
-                                                         "in this version: use --only prosody",
-                                                         target)});
+  const bool jigasi = std::find(targets.begin(), targets.end(), "jigasi") != targets.end();
+  if (jigasi) {
+    if (const auto problem = render::jigasi_settings_problem(settings.xmpp); !problem.empty())
+      problems.push_back({"JIGASI_XMPP_PASSWORD", problem});
+    if (settings.jigasi_trust_all_certificates) {
+      log::warn("jigasi_trusts_all_certificates",
+                {{"variable", "MEETGATE_JIGASI_TRUST_ALL_CERTIFICATES"},
+                 {"reason", "jigasi will accept any server certificate: for debugging only"}});
     }
   }
   return problems;

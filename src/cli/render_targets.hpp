@@ -10,10 +10,10 @@
 
 namespace meetgate::cli {
 
-// One problem per target (and for the layout) this version cannot render. Refusing
-// them up front keeps a render from being half-applied.
-util::Problems unsupported_render(const config::Settings& settings,
-                                  const std::vector<std::string>& targets);
+// Problems of the settings that stop a render before any file is read (jigasi without
+// the password it must log in with). Warns when jigasi is told to trust any certificate.
+util::Problems check_render_settings(const config::Settings& settings,
+                                     const std::vector<std::string>& targets);
 
 // Reads and patches every target's file first; when any of them fails, returns the
 // problems and writes nothing. Otherwise writes each changed file atomically (mode and

@@ -58,7 +58,7 @@ bool render_before_start(const config::Settings& settings) {
   if (targets.empty())
     return true;
 
-  if (auto problems = unsupported_render(settings, targets); !problems.empty()) {
+  if (auto problems = check_render_settings(settings, targets); !problems.empty()) {
     print_problems(problems);
     return false;
   }

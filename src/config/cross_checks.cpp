@@ -50,6 +50,14 @@ void check_auth(const Settings& settings, util::Problems& problems) {
                                        "ENABLE_AUTH=1",
                                        xmpp.domain)});
   }
+  // Written into Prosody's config: a provider name, nothing a Lua string could choke on.
+  const auto& guest = xmpp.guest_auth_type;
+  if (guest.empty() ||
+      guest.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+    problems.push_back({"PROSODY_GUEST_AUTH_TYPE",
+                        "is not an authentication provider name (lower-case letters, digits, "
+                        "'-' and '_'): use e.g. jitsi-anonymous or anonymous"});
+  }
   if (xmpp.enable_auth && xmpp.auth_type != "internal") {
     problems.push_back(
         {"AUTH_TYPE", fmt::format("is \"{}\": meetgate manages Prosody's internal accounts "

@@ -190,7 +190,7 @@ void read_output(VariableReader& read, Settings& settings, util::Problems& probl
   if (auto root = read.raw("MEETGATE_RENDER_ROOT"); root && !root->empty())
     settings.render_root = *root;
   read.boolean("MEETGATE_RENDER_BACKUP", settings.render_backup);
-  read.boolean("MEETGATE_JIGASI_ALLOW_NON_SECURE", settings.jigasi_allow_non_secure);
+  read.boolean("MEETGATE_JIGASI_TRUST_ALL_CERTIFICATES", settings.jigasi_trust_all_certificates);
   if (auto level = read.choice("LOG_LEVEL", {"debug", "info", "warn", "error"})) {
     settings.log_level = *level;
   }

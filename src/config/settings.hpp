@@ -68,9 +68,9 @@ struct Settings {
   std::string layout = "docker-jitsi-meet";
   std::optional<std::vector<std::string>> render_targets;     // unset: the command's default
   std::map<std::string, std::filesystem::path> render_files;  // MEETGATE_<TARGET>_FILE
-  std::filesystem::path render_root = "/";  // --root: every render path is under it
-  bool render_backup = false;               // keep the previous file as <file>.meetgate-bak
-  bool jigasi_allow_non_secure = false;     // jigasi trusts any certificate (debug only)
+  std::filesystem::path render_root = "/";     // --root: every render path is under it
+  bool render_backup = false;                  // keep the previous file as <file>.meetgate-bak
+  bool jigasi_trust_all_certificates = false;  // jigasi trusts any certificate (debug only)
   std::chrono::milliseconds stop_grace{10'000};
   bool exec = false;
   bool signal_group = true;  // run forwards signals to CMD's process group, not CMD alone

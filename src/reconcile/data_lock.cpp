@@ -16,7 +16,8 @@
 
 namespace meetgate::reconcile {
 
-DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::milliseconds wait) {
+DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::milliseconds wait,
+                   std::stop_token stop) {
   const auto path = data_path / kLockFileName;
   // O_NOFOLLOW, and chown only a file we just created: the data directory belongs to
   // the server's user, and a link planted there must not make root chown its target.
@@ -44,6 +45,10 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
       const int saved = errno;
       ::close(fd_);
       throw std::runtime_error(fmt::format("lock {}: {}", path.string(), util::os_reason(saved)));
+    }
+    if (stop.stop_requested()) {
+      ::close(fd_);
+      throw Stopped();
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd_);

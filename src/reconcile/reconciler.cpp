@@ -87,8 +87,14 @@ Reconciler::Reconciler(const config::Settings& settings, std::filesystem::path d
 ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   const auto& desired = *request.desired;
   std::optional<DataLock> lock;
-  if (!request.dry_run)
-    lock.emplace(data_path_, kLockWait);
+  try {
+    if (!request.dry_run)
+      lock.emplace(data_path_, kLockWait, request.stop);
+  } catch (const DataLock::Stopped&) {
+    ReconcileReport stopped;
+    stopped.stopped = true;
+    return stopped;
+  }
 
   // Current state: the state file, then Prosody's accounts and their passwords.
   const ManagedState managed = load_managed_state(data_path_);

@@ -18,6 +18,7 @@ class Lexer {
       if (!next_token(lex))
         break;
     }
+    lex.comments = std::move(comments_);
     if (lex.error.empty() && depth_ != 0)
       lex.error =
           fmt::format("line {}: unbalanced brackets: {} left open at the end", line_, depth_);
@@ -63,6 +64,7 @@ class Lexer {
       if (std::isspace(static_cast<unsigned char>(source_[pos_]))) {
         advance(1);
       } else if (at("--")) {
+        const size_t begin = pos_;
         advance(2);
         if (const int level = long_bracket_level(); level >= 0) {
           if (!skip_long_bracket(level, error))
@@ -71,6 +73,7 @@ class Lexer {
           while (pos_ < source_.size() && source_[pos_] != '\n')
             advance(1);
         }
+        comments_.emplace_back(begin, pos_);
       } else {
         return true;
       }
@@ -166,6 +169,7 @@ class Lexer {
   size_t pos_ = 0;
   int line_ = 1;
   int depth_ = 0;
+  std::vector<std::pair<size_t, size_t>> comments_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace meetgate::render {
@@ -22,8 +23,9 @@ struct LuaToken {
 };
 
 struct LuaLex {
-  std::vector<LuaToken> tokens;  // comments are skipped, not tokens
-  std::string error;             // "line N: ..." when the text is not Lua we understand
+  std::vector<LuaToken> tokens;                     // comments are skipped, not tokens
+  std::vector<std::pair<size_t, size_t>> comments;  // [begin, end) of each comment
+  std::string error;  // "line N: ..." when the text is not Lua we understand
 };
 
 LuaLex lex_lua(std::string_view source);

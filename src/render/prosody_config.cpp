@@ -5,11 +5,7 @@
 #include <cstdio>
 
 namespace meetgate::render {
-namespace {
 
-// A double-quoted Lua string literal holding exactly the bytes of `value`. Printable
-// ASCII stays readable; every other byte becomes a three-digit `\ddd`, so a following
-// digit can never be read as part of the escape and no byte can end the literal.
 std::string lua_string(std::string_view value) {
   std::string out = "\"";
   for (char c : value) {
@@ -27,6 +23,8 @@ std::string lua_string(std::string_view value) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string header() {
   std::string out{kGeneratedMarker};

@@ -24,6 +24,11 @@ struct ProsodyConfigInput {
   std::string guest_auth_type = "jitsi-anonymous";
 };
 
+// A double-quoted Lua string literal holding exactly the bytes of `value`. Printable
+// ASCII stays readable; every other byte becomes a three-digit `\ddd`, so a following
+// digit can never be read as part of the escape and no byte can end the literal.
+std::string lua_string(std::string_view value);
+
 // The complete file, starting with kGeneratedMarker.
 std::string render_prosody_config(const ProsodyConfigInput& input);
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "render/lua_tokens.hpp"
+#include "render/prosody_config.hpp"
 
 namespace meetgate::render {
 namespace {
@@ -29,16 +30,6 @@ struct Edit {
   size_t end = 0;
   std::string text;
 };
-
-std::string lua_quoted(std::string_view value) {
-  std::string quoted = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\')
-      quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 class HostPatcher {
  public:
@@ -62,22 +53,50 @@ class HostPatcher {
   }
 
   // Sets `name = value` in the section: the old value's bytes replaced, or a new line
-  // under the section's header.
+  // under the section's header. Refused (error_ set) when the key is there twice, or
+  // its value is an expression whose first token alone is not the whole value.
   void set(const Section& in, std::string_view name, const std::string& value) {
-    const auto& tokens = lex_.tokens;
-    for (size_t i = in.first + 2; i + 1 < in.last; ++i) {
-      if (tokens[i].depth != 0 || tokens[i].kind != Kind::kName ||
-          tokens[i].text(source_) != name || tokens[i + 1].text(source_) != "=")
-        continue;
-      const auto [begin, end] = value_span(i + 2, in.last);
-      if (source_.substr(begin, end - begin) != value)
-        edits_.push_back({begin, end, value});
+    const auto found = find(in, name);
+    if (!error_.empty())
+      return;
+    if (found) {
+      if (source_.substr(found->first, found->second - found->first) != value)
+        edits_.push_back({found->first, found->second, value});
       return;
     }
-    const size_t at = line_end_after(tokens[in.first + 1].end);
+    const size_t at = line_end_after(lex_.tokens[in.first + 1].end);
     edits_.push_back(
         {at, at, fmt::format("{}{}{} = {}{}", missing_eol(at), indent(in), name, value, eol_)});
   }
+
+  // The bytes of `name`'s value in the section, or nothing when it is not set there.
+  std::optional<std::pair<size_t, size_t>> find(const Section& in, std::string_view name) {
+    const auto& tokens = lex_.tokens;
+    std::optional<std::pair<size_t, size_t>> found;
+    for (size_t i = in.first + 2; i < in.last; ++i) {
+      if (tokens[i].depth != 0 || tokens[i].kind != Kind::kName ||
+          tokens[i].text(source_) != name || i + 1 >= in.last || tokens[i + 1].text(source_) != "=")
+        continue;
+      if (found) {
+        fail(tokens[i].line,
+             fmt::format("{} is set twice in {} \"{}\": keep one", name, in.kind, in.name));
+        return std::nullopt;
+      }
+      found = value_span(i, in.last);
+      if (!found)
+        return std::nullopt;
+    }
+    return found;
+  }
+
+  std::optional<std::string_view> value_text(const Section& in, std::string_view name) {
+    const auto span = find(in, name);
+    if (!span)
+      return std::nullopt;
+    return source_.substr(span->first, span->second - span->first);
+  }
+
+  const std::string& error() const { return error_; }
 
   // A new section after `after`: at the end of the line of its last token.
   void add_section_after(const Section& after, const std::string& text) {
@@ -118,26 +137,51 @@ class HostPatcher {
       sections_.back().last = tokens.size();
   }
 
-  // The bytes of the value that starts at token `first`: one token or a balanced table,
-  // joined with following `..` operands.
-  std::pair<size_t, size_t> value_span(size_t first, size_t limit) const {
+  // The bytes of the value assigned by the `name =` at token `key`: a literal (string,
+  // number, true/false/nil) or a balanced table, joined with `..` operands. Anything
+  // more (a call, `or`, an index) is refused: replacing its first token would leave
+  // the rest of the expression behind and break the file.
+  std::optional<std::pair<size_t, size_t>> value_span(size_t key, size_t limit) {
     const auto& tokens = lex_.tokens;
-    size_t i = first;
-    auto take_operand = [&] {
+    const int line = tokens[key].line;
+    const auto name = tokens[key].text(source_);
+    size_t i = key + 2;
+    auto take_operand = [&]() -> bool {
+      if (i >= limit)
+        return false;
+      const auto text = tokens[i].text(source_);
+      const bool literal = tokens[i].kind == Kind::kString || tokens[i].kind == Kind::kNumber ||
+                           text == "true" || text == "false" || text == "nil";
+      if (!literal && text != "{")
+        return false;
       const int depth = tokens[i].depth;
-      const bool opens = tokens[i].text(source_) == "{" || tokens[i].text(source_) == "(";
       ++i;
-      while (opens && i < limit && tokens[i].depth > depth)
+      while (text == "{" && i < limit && tokens[i].depth > depth)
         ++i;
-      if (opens && i < limit)
-        ++i;  // the closing bracket, back at `depth`
+      if (text == "{")
+        ++i;  // the closing brace, back at `depth`
+      return true;
     };
-    take_operand();
-    while (i + 1 < limit && tokens[i].text(source_) == "..") {
+    bool plain = take_operand();
+    while (plain && i < limit && tokens[i].text(source_) == "..") {
       ++i;
-      take_operand();
+      plain = take_operand();
     }
-    return {tokens[first].begin, tokens[i - 1].end};
+    const bool ends = i >= limit || tokens[i].text(source_) == ";" ||
+                      (tokens[i].kind == Kind::kName && tokens[i].text(source_) != "and" &&
+                       tokens[i].text(source_) != "or");
+    if (!plain || !ends) {
+      fail(line, fmt::format("the value of {} is an expression meetgate cannot rewrite safely: "
+                             "make it a plain value",
+                             name));
+      return std::nullopt;
+    }
+    return std::pair{tokens[key + 2].begin, tokens[i - 1].end};
+  }
+
+  void fail(int line, const std::string& what) {
+    if (error_.empty())
+      error_ = fmt::format("line {}: {}", line, what);
   }
 
   // A line break to write first when inserting at the end of a last line without one.
@@ -145,9 +189,22 @@ class HostPatcher {
     return at == source_.size() && !source_.empty() && source_.back() != '\n' ? eol_ : "";
   }
 
+  // Just after the line break that ends the line holding `offset`; a long comment
+  // running over that break moves it to the end of the comment's last line.
   size_t line_end_after(size_t offset) const {
-    const size_t newline = source_.find('\n', offset);
-    return newline == std::string_view::npos ? source_.size() : newline + 1;
+    size_t at = offset;
+    for (;;) {
+      const size_t newline = source_.find('\n', at);
+      if (newline == std::string_view::npos)
+        return source_.size();
+      const auto spanning =
+          std::find_if(lex_.comments.begin(), lex_.comments.end(), [newline](const auto& comment) {
+            return comment.first <= newline && newline < comment.second;
+          });
+      if (spanning == lex_.comments.end())
+        return newline + 1;
+      at = spanning->second;
+    }
   }
 
   // The indentation of the section's first assignment line, else four spaces.
@@ -167,7 +224,14 @@ class HostPatcher {
   std::string eol_;
   std::vector<Section> sections_;
   std::vector<Edit> edits_;
+  std::string error_;
 };
+
+PatchResult finish(HostPatcher& patcher) {
+  if (!patcher.error().empty())
+    return {"", patcher.error()};
+  return {patcher.apply(), ""};
+}
 
 }  // namespace
 
@@ -186,17 +250,20 @@ PatchResult patch_prosody_host(std::string_view original, const config::XmppSett
   if (patcher.count("VirtualHost", xmpp.domain) > 1)
     return {"", fmt::format("VirtualHost \"{}\" is defined twice: keep one", xmpp.domain)};
 
+  // Auth off: undo only what meetgate sets; an anonymous provider of any name stays.
   if (!xmpp.enable_auth) {
-    patcher.set(*main, "authentication", lua_quoted("jitsi-anonymous"));
-    return {patcher.apply(), ""};
+    const auto current = patcher.value_text(*main, "authentication");
+    if (current && *current == lua_string("internal_hashed"))
+      patcher.set(*main, "authentication", lua_string("jitsi-anonymous"));
+    return finish(patcher);
   }
-  patcher.set(*main, "authentication", lua_quoted("internal_hashed"));
+  patcher.set(*main, "authentication", lua_string("internal_hashed"));
   patcher.set(*main, "disable_sasl_mechanisms",
-              "{ " + lua_quoted("DIGEST-MD5") + ", " + lua_quoted("OAUTHBEARER") + " }");
+              "{ " + lua_string("DIGEST-MD5") + ", " + lua_string("OAUTHBEARER") + " }");
   if (!xmpp.enable_guests)
-    return {patcher.apply(), ""};
+    return finish(patcher);
 
-  const auto guest_auth = lua_quoted(xmpp.guest_auth_type);
+  const auto guest_auth = lua_string(xmpp.guest_auth_type);
   if (const Section* guest = patcher.section("VirtualHost", xmpp.guest_domain)) {
     patcher.set(*guest, "authentication", guest_auth);
     patcher.set(*guest, "c2s_require_encryption", "false");
@@ -205,9 +272,9 @@ PatchResult patch_prosody_host(std::string_view original, const config::XmppSett
     patcher.add_section_after(
         *main, fmt::format("VirtualHost {}{}    authentication = {}{}    c2s_require_encryption = "
                            "false{}",
-                           lua_quoted(xmpp.guest_domain), eol, guest_auth, eol, eol));
+                           lua_string(xmpp.guest_domain), eol, guest_auth, eol, eol));
   }
-  return {patcher.apply(), ""};
+  return finish(patcher);
 }
 
 }  // namespace meetgate::render

@@ -112,3 +112,78 @@ def test_backup_keeps_the_previous_file(bare_stack):
     assert run.returncode == 0, str(run)
     assert open(host_file + ".meetgate-bak", "rb").read() == original
     assert oct(os.stat(host_file + ".meetgate-bak").st_mode & 0o777) == "0o600"
+
+
+# --- all four targets through the command, each read back by its consumer ---
+
+DATA = os.path.join(HERE, "..", "data", "render")
+DEBIAN_FILES = {
+    "web": (os.path.join("web", "debian-config.js"), f"etc/jitsi/meet/{DOMAIN}-config.js"),
+    "jicofo": (os.path.join("jicofo", "debian.conf"), "etc/jitsi/jicofo/jicofo.conf"),
+    "jigasi": (os.path.join("jigasi", "debian.properties"),
+               "etc/jitsi/jigasi/sip-communicator.properties"),
+}
+JIGASI_PASSWORD = "j1gasi pw = x:y\\z #"
+
+
+def debian_install(stack):
+    """A copy of / with all four files the Debian packages install."""
+    root, host_file = debian_root(stack)
+    files = {"prosody": host_file}
+    for target, (ours, installed) in DEBIAN_FILES.items():
+        path = os.path.join(root, installed)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        shutil.copy(os.path.join(DATA, ours), path)
+        files[target] = path
+    return root, files
+
+
+def test_every_debian_target_is_patched_and_read_by_its_consumer(bare_stack, tmp_path):
+    from java_consumer import TYPESAFE_CONFIG_JAR, compile_consumer
+    from test_render_web_consumer import read_hosts
+
+    stack = bare_stack
+    root, files = debian_install(stack)
+    os.chmod(files["jigasi"], 0o644)
+    env = stack.env(PROSODY_GUEST_AUTH_TYPE="anonymous", JIGASI_XMPP_PASSWORD=JIGASI_PASSWORD,
+                    ENABLE_GUESTS="0")
+
+    dry = stack.meetgate("render", "--layout", "debian", "--root", root, "--dry-run", env=env)
+    run = stack.meetgate("render", "--layout", "debian", "--root", root, env=env)
+    again = stack.meetgate("render", "--layout", "debian", "--root", root, env=env)
+
+    assert run.returncode == 0, str(run)
+    assert len(run.events_named("render_written")) == 4, str(run)
+    assert len(again.events_named("render_unchanged")) == 4, str(again)
+    assert "org.jitsi.jigasi.xmpp.acc.PASS=<hidden>" in dry.stdout, str(dry)
+    assert stack.leaks([JIGASI_PASSWORD]) == []
+    assert os.stat(files["jigasi"]).st_mode & 0o777 == 0o640
+
+    hosts = read_hosts(files["web"])
+    assert hosts["domain"] == DOMAIN and hosts["authdomain"] == DOMAIN
+    assert "anonymousdomain" not in hosts  # guests off
+
+    hocon = compile_consumer("ReadHocon.java", tmp_path / "hocon", [TYPESAFE_CONFIG_JAR])
+    jicofo = hocon.read("ReadHocon", files["jicofo"])
+    assert jicofo["enabled"] is True and jicofo["type"] == "XMPP", jicofo
+    assert jicofo["login-url"] == DOMAIN
+
+    properties = compile_consumer("ReadProperties.java", tmp_path / "properties")
+    jigasi = properties.read("ReadProperties", files["jigasi"])
+    assert jigasi["org.jitsi.jigasi.xmpp.acc.PASS"] == JIGASI_PASSWORD
+    assert jigasi["org.jitsi.jigasi.xmpp.acc.ANONYMOUS_AUTH"] == "false"
+
+
+def test_one_file_not_understood_stops_every_write(bare_stack):
+    stack = bare_stack
+    root, files = debian_install(stack)
+    with open(files["jicofo"], "a", encoding="utf-8") as f:
+        f.write("jicofo {\n}\n")  # a second jicofo block
+    before = {target: open(path, "rb").read() for target, path in files.items()}
+
+    run = stack.meetgate("render", "--layout", "debian", "--root", root,
+                         env=stack.env(JIGASI_XMPP_PASSWORD="pw"))
+
+    assert run.returncode == 2, str(run)
+    assert files["jicofo"] in run.stderr
+    assert {target: open(path, "rb").read() for target, path in files.items()} == before

@@ -50,3 +50,17 @@ TEST_CASE("a symlink planted as the lock file is refused, its target untouched")
   CHECK(meetgate::util::read_file(dir / "victim") == "precious\n");
   fs::remove_all(dir);
 }
+
+TEST_CASE("a stop ends the wait for a taken lock at once") {
+  auto dir = temp_dir("meetgate-stoplock-");
+  DataLock first(dir, std::chrono::milliseconds(0));
+  std::stop_source stop;
+  stop.request_stop();
+  const auto started = std::chrono::steady_clock::now();
+
+  CHECK_THROWS_AS(DataLock(dir, std::chrono::seconds(30), stop.get_token()), DataLock::Stopped);
+
+  // The 30 s wait must not be waited out; 5 s bounds a slow, loaded machine.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  fs::remove_all(dir);
+}

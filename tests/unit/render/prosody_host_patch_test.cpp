@@ -138,3 +138,67 @@ TEST_CASE("prosody host: every jitsi-meet-prosody fixture patches, once") {
   }
   CHECK(patched >= 4);
 }
+
+TEST_CASE("prosody host: values it cannot rewrite safely are refused, never half-replaced") {
+  const auto settings = xmpp(true, false);
+  for (const char* value : {"os.getenv(\"AUTH\") or \"anonymous\"", "pick(\"anonymous\")",
+                            "cfg:get(\"a\")", "auths[1]", "\"a\" or \"b\"", "\"abc\":upper()"}) {
+    INFO(value);
+    const auto result = render::patch_prosody_host(
+        std::string("VirtualHost \"meet.test\"\n    authentication = ") + value + "\n", settings);
+    CHECK(result.error ==
+          "line 2: the value of authentication is an expression meetgate cannot rewrite safely: "
+          "make it a plain value");
+  }
+}
+
+TEST_CASE("prosody host: plain values, `..` joins and `;` are rewritten") {
+  const auto settings = xmpp(true, false);
+
+  const auto joined = render::patch_prosody_host(
+      "VirtualHost \"meet.test\"\n  authentication = \"x\" .. \"y\"; ssl = {}\n", settings);
+  const auto table = render::patch_prosody_host(
+      "VirtualHost \"meet.test\"\n  disable_sasl_mechanisms = { \"PLAIN\" }\n", settings);
+
+  CHECK(joined.text.find("authentication = \"internal_hashed\"; ssl = {}") != std::string::npos);
+  CHECK(table.text.find("disable_sasl_mechanisms = { \"DIGEST-MD5\", \"OAUTHBEARER\" }") !=
+        std::string::npos);
+}
+
+TEST_CASE("prosody host: a key set twice in the host is refused") {
+  const auto result = render::patch_prosody_host(
+      "VirtualHost \"meet.test\"\n  authentication = \"anonymous\"\n  authentication = "
+      "\"jitsi-anonymous\"\n",
+      xmpp(true, false));
+
+  CHECK(result.error ==
+        "line 3: authentication is set twice in VirtualHost \"meet.test\": keep one");
+}
+
+TEST_CASE("prosody host: an assignment without its value is refused, not read past") {
+  CHECK_FALSE(
+      render::patch_prosody_host("VirtualHost \"meet.test\"\n  authentication =", xmpp(true, false))
+          .ok());
+  CHECK_FALSE(render::patch_prosody_host(
+                  "VirtualHost \"meet.test\"\n  authentication =\nVirtualHost \"other\"\n",
+                  xmpp(true, false))
+                  .ok());
+}
+
+TEST_CASE("prosody host: auth off undoes only what meetgate sets") {
+  const std::string old_style = "VirtualHost \"meet.test\"\n    authentication = \"anonymous\"\n";
+
+  CHECK(patch_twice(old_style, xmpp(false, false)) == old_style);
+  CHECK(patch_twice("VirtualHost \"meet.test\"\n    authentication = \"internal_hashed\"\n",
+                    xmpp(false, false)) ==
+        "VirtualHost \"meet.test\"\n    authentication = \"jitsi-anonymous\"\n");
+}
+
+TEST_CASE("prosody host: a long comment after the header is not written into") {
+  const std::string input = "VirtualHost \"meet.test\" --[[ a\n long comment ]]\n  ssl = {}\n";
+
+  const auto patched = patch_twice(input, xmpp(true, false));
+
+  CHECK(patched.find("long comment ]]\n  authentication = \"internal_hashed\"\n") !=
+        std::string::npos);
+}
