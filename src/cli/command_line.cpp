@@ -56,22 +56,27 @@ void add_watch(CLI::App& app, CommandLine& line) {
                   "what may be deleted: managed, all or none");
   variable_option(app, line, "--backend", "MEETGATE_BACKEND", "auto, online or offline");
   variable_option(app, line, "--jobs", "MEETGATE_JOBS", "prosodyctl calls at once");
-  variable_option(app, line, "--http-addr", "MEETGATE_HTTP_ADDR",
+  variable_option(app, line, "--http-addr,--http", "MEETGATE_HTTP_ADDR",
                   "serve /livez, /readyz, /healthz and /metrics on HOST:PORT");
   variable_option(app, line, "--watch", "MEETGATE_WATCH", "inotify or poll");
 }
 
-void add_render(CLI::App& app, CommandLine& line) {
-  variable_option(app, line, "--only", "MEETGATE_RENDER",
-                  "comma list of render targets: prosody,web,jicofo,jigasi");
+// Where and how files are rendered; `render` and `run` share them.
+void add_render_files(CLI::App& app, CommandLine& line) {
   variable_option(app, line, "--layout", "MEETGATE_LAYOUT", "docker-jitsi-meet or debian");
   add_prosody(app, line);
-  app.add_flag("--dry-run", line.dry_run, "print a unified diff, write nothing");
   variable_option(app, line, "--root", "MEETGATE_RENDER_ROOT",
                   "work on a copy of /: every file is looked for under DIR");
   app.add_flag_callback(
       "--backup", [&line] { line.overrides["MEETGATE_RENDER_BACKUP"] = "1"; },
       "keep the previous file as FILE.meetgate-bak [MEETGATE_RENDER_BACKUP]");
+}
+
+void add_render(CLI::App& app, CommandLine& line) {
+  variable_option(app, line, "--only", "MEETGATE_RENDER",
+                  "comma list of render targets: prosody,web,jicofo,jigasi");
+  add_render_files(app, line);
+  app.add_flag("--dry-run", line.dry_run, "print a unified diff, write nothing");
 }
 
 void add_run(CLI::App& app, CommandLine& line) {
@@ -80,8 +85,7 @@ void add_run(CLI::App& app, CommandLine& line) {
       "replace meetgate with CMD instead of supervising it [MEETGATE_EXEC]");
   variable_option(app, line, "--only", "MEETGATE_RENDER",
                   "comma list of render targets to render first (default none)");
-  variable_option(app, line, "--layout", "MEETGATE_LAYOUT", "docker-jitsi-meet or debian");
-  add_prosody(app, line);
+  add_render_files(app, line);
   add_users(app, line);
   // CMD may also follow without "--"; everything from its name on is CMD's.
   app.prefix_command();

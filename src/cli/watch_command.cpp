@@ -55,17 +55,19 @@ std::unique_ptr<http::HttpServer> start_http(const config::Settings& settings,
 }
 
 // TERM and INT stop the loop, HUP asks for a reconcile; read on a thread of their own
-// so the loop never has to wake up to look for them.
+// so the loop never has to wake up to look for them. The thread reads signals until
+// the loop has ended: a second TERM during the stop must not stay pending, or it would
+// kill the process with its default action once the mask is lifted.
 class SignalThread {
  public:
   SignalThread(init::SignalChannel& channel, keeper::WatchLoop& loop)
       : channel_(channel), loop_(loop), thread_([this] { serve(); }) {}
 
-  // When the loop ended without a signal, a TERM sent to this thread ends it: the
-  // signalfd reads thread-directed signals like any other.
+  // A TERM sent to this thread itself ends it: the signalfd reads thread-directed
+  // signals like any other, and `finished_` tells it apart from the operator's.
   ~SignalThread() {
-    if (!stopped_)
-      ::pthread_kill(thread_.native_handle(), SIGTERM);
+    finished_ = true;
+    ::pthread_kill(thread_.native_handle(), SIGTERM);
   }
 
   SignalThread(const SignalThread&) = delete;
@@ -73,16 +75,18 @@ class SignalThread {
 
  private:
   void serve() {
-    for (;;) {
+    bool stopping = false;
+    while (!finished_) {
       for (int sig : channel_.wait(std::nullopt)) {
-        if (sig == SIGHUP) {
+        if (finished_)
+          return;
+        if (sig == SIGHUP && !stopping) {
           log::info("reconcile_requested", {{"signal", "SIGHUP"}});
           loop_.reconcile_now();
-        } else if (sig == SIGTERM || sig == SIGINT) {
-          stopped_ = true;
+        } else if ((sig == SIGTERM || sig == SIGINT) && !stopping) {
+          stopping = true;
           log::info("watch_stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
           loop_.stop();
-          return;
         }
       }
     }
@@ -90,7 +94,7 @@ class SignalThread {
 
   init::SignalChannel& channel_;
   keeper::WatchLoop& loop_;
-  std::atomic<bool> stopped_{false};
+  std::atomic<bool> finished_{false};
   std::jthread thread_;  // last: starts once the members it uses exist
 };
 

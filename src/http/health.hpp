@@ -38,7 +38,7 @@ class Health {
 
   // Something outside the source keeps reconciles from happening (Prosody's data
   // directory missing, the delete guard refusing): not ready, for `reason`, until
-  // the next successful reconcile.
+  // the next successful reconcile. An empty reason lifts the block.
   void reconcile_blocked(std::string_view reason);
 
   // The users source was read and is valid, or is missing or invalid for `reason`,

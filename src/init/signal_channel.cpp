@@ -41,6 +41,9 @@ SignalChannel::SignalChannel() {
 }
 
 SignalChannel::~SignalChannel() {
+  // Signals still queued would strike with their default action (most end the
+  // process) the moment the mask is lifted: they came too late to matter, drop them.
+  drain();
   ::close(fd_);
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }

@@ -48,16 +48,23 @@ class Supervisor {
   }
 
   // CMD has ended: the companion gets what is left of the grace (all of it when CMD
-  // ended on its own) to finish; the sweep kills it after that.
+  // ended on its own) to finish; the sweep kills it after that. One TERM only: it was
+  // sent already when meetgate is stopping.
   void stop_companion(SignalChannel& signals) {
     if (companion_ <= 0)
       return;
-    ::kill(-companion_, SIGTERM);
+    if (!stopping_) {
+      stopping_ = true;
+      ::kill(companion_, SIGTERM);
+    }
     const auto deadline = stopping_ ? kill_deadline_ : Clock::now() + options_.stop_grace;
     while (companion_ > 0 && Clock::now() < deadline) {
       for (int sig : signals.wait(time_left(deadline))) {
-        if (sig == SIGCHLD && reap_ended_children({companion_}).count(companion_))
-          companion_ = -1;
+        if (sig == SIGCHLD) {
+          const auto ended = reap_ended_children({companion_});
+          if (ended.count(companion_))
+            companion_ended(ended.at(companion_));
+        }
       }
     }
   }
@@ -70,18 +77,14 @@ class Supervisor {
         child_status_ = it->second;
         child_ended_ = true;
       }
-      if (companion_ > 0 && ended.count(companion_)) {
-        log::error("run_companion_exited",
-                   {{"pid", static_cast<long long>(companion_)},
-                    {"code", exit_code_from_wait_status(ended.at(companion_))},
-                    {"reason", "the account watcher ended; CMD keeps running without it"}});
-        companion_ = -1;
-      }
+      if (companion_ > 0 && ended.count(companion_))
+        companion_ended(ended.at(companion_));
       return;
     }
     forward_signal(child_, sig, options_.signal_group);
-    if (companion_ > 0 && is_stop_signal(sig))
-      ::kill(-companion_, SIGTERM);
+    // The watcher stops with CMD, and SIGHUP ("reload") makes it reconcile now.
+    if (companion_ > 0 && (sig == SIGHUP || (is_stop_signal(sig) && !stopping_)))
+      ::kill(companion_, sig == SIGHUP ? SIGHUP : SIGTERM);
     if (is_stop_signal(sig) && !stopping_) {
       stopping_ = true;
       kill_deadline_ = Clock::now() + options_.stop_grace;
@@ -90,6 +93,21 @@ class Supervisor {
                 {{"signal", sigabbrev_np(sig)},
                  {"grace_ms", static_cast<long long>(options_.stop_grace.count())}});
     }
+  }
+
+  // The watcher ended: expected while stopping, a loss worth an error otherwise.
+  void companion_ended(int status) {
+    const long long pid = companion_;
+    const int code = exit_code_from_wait_status(status);
+    companion_ = -1;
+    if (stopping_) {
+      log::info("run_companion_stopped", {{"pid", pid}, {"code", code}});
+      return;
+    }
+    log::error("run_companion_exited",
+               {{"pid", pid},
+                {"code", code},
+                {"reason", "the account watcher ended; CMD keeps running without it"}});
   }
 
   void kill_after_grace() {

@@ -114,8 +114,10 @@ bool AccountKeeper::data_directory_ready() {
   util::Problems problems;
   prosody::check_data_directory(data_path_, problems);
   if (problems.empty()) {
-    if (data_waiting_)
+    if (data_waiting_) {
       log::info("data_directory_ready", {{"path", data_path_.string()}});
+      health_.reconcile_blocked("");  // what blocked readiness is gone; the pass decides
+    }
     data_waiting_ = false;
     return true;
   }

@@ -1,3 +1,4 @@
+// Doubling delays with a ceiling.
 #include "keeper/backoff.hpp"
 
 #include <algorithm>

@@ -66,11 +66,13 @@ void WatchLoop::run() {
   // Runs one pass and sets when the next resync or retry is due.
   auto act = [&](Trigger trigger) {
     const auto result = run_pass(trigger);
-    if (result != PassResult::kNoChange)
-      schedule.resync_at = Clock::now() + timings_.resync_interval;
+    // Nothing done, or stopped: the schedule stands (a pending retry included).
+    if (result == PassResult::kNoChange || result == PassResult::kStopped)
+      return;
+    schedule.resync_at = Clock::now() + timings_.resync_interval;
     if (result == PassResult::kRetry) {
       schedule.retry_at = Clock::now() + schedule.backoff.next();
-    } else if (result != PassResult::kStopped) {
+    } else {
       schedule.backoff.reset();
       schedule.retry_at.reset();
     }
@@ -108,9 +110,9 @@ void WatchLoop::run() {
     health_.heartbeat();
     if (result == watch::WaitResult::kStopped)
       break;
+    // kNudged (SIGHUP) only woke us: the flag runs its pass next round.
     if (result == watch::WaitResult::kChanged || result == watch::WaitResult::kRescan) {
       metrics_.watch_event();
-      // A nudge for SIGHUP comes back as kRescan too: the flag runs it next round.
       schedule.changes.note_event(Clock::now());
     }
   }

@@ -1,3 +1,5 @@
+// A reconcile run: current state, password checks, plan, guard, then the write-ahead
+// state and the backend; what happened goes into the report and the log.
 #include "reconcile/reconciler.hpp"
 
 #include <chrono>

@@ -1,3 +1,4 @@
+// The verified-password cache: fingerprints by account, under a mutex.
 #include "reconcile/verified_passwords.hpp"
 
 #include <unordered_set>

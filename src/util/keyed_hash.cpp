@@ -1,9 +1,12 @@
+// The process key, made once from getrandom, and the keyed hash over fields.
 #include "util/keyed_hash.hpp"
 
 #include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <system_error>
 
 namespace meetgate::util {
 namespace {
@@ -16,6 +19,8 @@ const std::array<std::uint8_t, 32>& process_key() {
       const ssize_t got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
       if (got > 0)
         filled += static_cast<size_t>(got);
+      else if (got < 0 && errno != EINTR && errno != EAGAIN)
+        throw std::system_error(errno, std::generic_category(), "getrandom");
     }
     return bytes;
   }();

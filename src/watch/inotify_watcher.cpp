@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <stdexcept>
 #include <system_error>
 
@@ -39,7 +40,8 @@ bool is_directory_now(const std::filesystem::path& path) {
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+  // poll() takes an int: a wait beyond ~24 days is cut short, never wrapped negative.
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
 }
 
 }  // namespace
@@ -77,7 +79,7 @@ WaitResult InotifyWatcher::wait(std::chrono::milliseconds timeout) {
       throw std::system_error(errno, std::generic_category(), "poll inotify");
 
     if (ready > 0 && (fds[2].revents & POLLIN) != 0 && wake_.consume() && !stop_.raised())
-      return WaitResult::kRescan;
+      return WaitResult::kNudged;
     if (ready > 0 && (fds[1].revents & POLLIN) != 0)
       if (const auto result = consume())
         return *result;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <climits>
 #include <system_error>
 #include <utility>
 
@@ -62,13 +63,13 @@ WaitResult PollWatcher::wait(std::chrono::milliseconds timeout) {
     const auto until = std::min(deadline, next_check_);
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
     pollfd fds[] = {{stop_.fd(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
-    if (::poll(fds, 2, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) < 0 &&
+    if (::poll(fds, 2, static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX))) < 0 &&
         errno != EINTR)
       throw std::system_error(errno, std::generic_category(), "poll stop eventfd");
     if (stop_.raised())
       break;
     if ((fds[1].revents & POLLIN) != 0 && wake_.consume())
-      return WaitResult::kRescan;
+      return WaitResult::kNudged;
 
     if (Clock::now() >= next_check_) {
       next_check_ = Clock::now() + interval_;

@@ -9,8 +9,8 @@ enum class WaitResult {
   kChanged,  // something happened to the users source: re-read it
   kTimeout,  // nothing happened before the timeout
   kStopped,  // stop() was called, now or before
-  kRescan,   // events may have been lost (queue overflow, watch re-armed), or nudge()
-             // asked for a look: re-read it
+  kRescan,   // events may have been lost (queue overflow, watch re-armed): re-read it
+  kNudged,   // nudge() was called: whatever the caller wanted woken for, not a change
 };
 
 // One way of noticing changes to the users source (inotify, polling). The caller
@@ -26,7 +26,7 @@ class SourceWatcher {
   // thread-safe, so a SIGTERM handler may call it.
   virtual void stop() = 0;
 
-  // Makes a blocked wait, or else the next one, return kRescan once (SIGHUP: reconcile
+  // Makes a blocked wait, or else the next one, return kNudged once (SIGHUP: reconcile
   // now). Async-signal-safe and thread-safe.
   virtual void nudge() = 0;
 };

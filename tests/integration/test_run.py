@@ -304,15 +304,17 @@ def test_cmd_that_cannot_run_gives_127_or_126(run, program, code, reason):
 
 
 # 8
-@pytest.mark.parametrize("case", ["unsupported target", "unwritable config"])
+@pytest.mark.parametrize("case", ["file to patch missing", "unwritable config"])
 def test_render_error_gives_2_and_cmd_never_runs(run, case):
     marker = os.path.join(run.stack.root, "cmd-ran")
-    only = "web" if case == "unsupported target" else "prosody"
-    env = run.stack.env(
-        MEETGATE_PROSODY_CONFIG="/dev/null/prosody.cfg.lua" if case == "unwritable config"
-        else None)
+    if case == "file to patch missing":
+        args = ["--layout", "debian", "--root", run.stack.root, "--only", "web"]
+        env = run.stack.env()
+    else:
+        args = ["--only", "prosody"]
+        env = run.stack.env(MEETGATE_PROSODY_CONFIG="/dev/null/prosody.cfg.lua")
 
-    meetgate = run("--only", only, "--", "touch", marker, env=env)
+    meetgate = run(*args, "--", "touch", marker, env=env)
 
     assert meetgate.wait() == 2, str(meetgate)
     assert not os.path.exists(marker)

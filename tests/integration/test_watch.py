@@ -635,3 +635,17 @@ def test_data_directory_missing_at_start_is_waited_for(stack, watch):
     assert running.wait_http("/readyz", 200)
     assert stack.accounts(data=data) == set(START)
     running.stop()
+
+
+def test_a_second_sigterm_during_the_stop_still_exits_0(stack, watch):
+    """An impatient `docker stop` repeats the signal: the stop goes on, exit stays 0."""
+    stack.write_users({f"user{i:03d}": f"password-{i:03d}" for i in range(100)})
+    running = watch(stack, MEETGATE_JOBS="1")
+    running.wait_for_count("account_created", 2)
+
+    running.send(signal.SIGTERM)
+    took = running.stop()  # the second TERM
+
+    assert took < STOP_PROMISE, f"exit {took:.2f} s after SIGTERM\n{running.tail()}"
+    assert len(running.events_named("watch_stopping")) == 1
+    assert running.events_named("watch_stopped")

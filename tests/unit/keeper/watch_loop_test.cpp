@@ -108,11 +108,13 @@ TEST_CASE("a reconcile request runs a signal pass at once") {
   http::Health health(1min);
   http::MeetgateMetrics metrics;
   keeper::WatchLoop loop(watcher, recorder.pass(), health, metrics, timings());
-  watcher.script = {{WaitResult::kRescan, [&] { loop.reconcile_now(); }}};
+  watcher.script = {{WaitResult::kNudged, [&] { loop.reconcile_now(); }}, {WaitResult::kTimeout}};
 
   loop.run();
 
+  // One signal pass, and no debounced change pass after it: a nudge is not a change.
   CHECK(recorder.triggers == std::vector<Trigger>{Trigger::kStart, Trigger::kSignal});
+  CHECK(metrics.render().find("meetgate_watch_events_total 0") != std::string::npos);
 }
 
 TEST_CASE("a pass that must be retried runs again after the backoff, then stops retrying") {
@@ -155,4 +157,23 @@ TEST_CASE("a stop during a pass ends the loop after it") {
 
   CHECK(stop_seen == std::vector<bool>{true});
   CHECK(watcher.timeouts.empty());
+}
+
+TEST_CASE("a pass that finds nothing changed keeps a pending retry") {
+  ScriptedWatcher watcher;
+  Recorder recorder;
+  recorder.results = {PassResult::kApplied, PassResult::kRetry, PassResult::kNoChange};
+  http::Health health(1min);
+  http::MeetgateMetrics metrics;
+  keeper::WatchLoop loop(watcher, recorder.pass(), health, metrics, timings());
+  watcher.script = {{WaitResult::kNudged, [&] { loop.reconcile_now(); }},
+                    {WaitResult::kChanged},
+                    {WaitResult::kTimeout},
+                    {WaitResult::kTimeout},
+                    {WaitResult::kTimeout}};
+
+  loop.run();
+
+  CHECK(recorder.triggers ==
+        std::vector<Trigger>{Trigger::kStart, Trigger::kSignal, Trigger::kChange, Trigger::kRetry});
 }

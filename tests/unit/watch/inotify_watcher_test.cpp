@@ -275,7 +275,7 @@ TEST_CASE("inotify watcher: a nudge wakes a wait once") {
   write_file(dir.path() / "users.txt", "alice:pw\n");
   InotifyWatcher watcher(dir.path() / "users.txt");
 
-  CHECK(nudge_during_wait(watcher) == WaitResult::kRescan);
+  CHECK(nudge_during_wait(watcher) == WaitResult::kNudged);
   CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
 }
 
@@ -286,6 +286,6 @@ TEST_CASE("inotify watcher: a nudge before the wait is not lost") {
   watcher.nudge();
   watcher.nudge();
 
-  CHECK(watcher.wait(5s) == WaitResult::kRescan);
+  CHECK(watcher.wait(5s) == WaitResult::kNudged);
   CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
 }

@@ -88,6 +88,6 @@ TEST_CASE("poll watcher: a nudge wakes a wait once") {
   write_file(dir.path() / "users.txt", "alice:pw\n");
   PollWatcher watcher(dir.path() / "users.txt", 10s);
 
-  CHECK(nudge_during_wait(watcher) == WaitResult::kRescan);
+  CHECK(nudge_during_wait(watcher) == WaitResult::kNudged);
   CHECK(watcher.wait(50ms) == WaitResult::kTimeout);
 }

@@ -57,7 +57,7 @@ inline WaitResult stop_during_wait(SourceWatcher& watcher,
   return result;
 }
 
-// nudge() wakes a long wait once with kRescan; the wait after it sees nothing new.
+// nudge() wakes a long wait once with kNudged; the wait after it sees nothing new.
 inline WaitResult nudge_during_wait(SourceWatcher& watcher) {
   std::thread nudger([&] {
     std::this_thread::sleep_for(20ms);
@@ -84,6 +84,8 @@ struct StringMaker<meetgate::watch::WaitResult> {
         return "kStopped";
       case WaitResult::kRescan:
         return "kRescan";
+      case WaitResult::kNudged:
+        return "kNudged";
     }
     return "?";
   }
