@@ -187,32 +187,46 @@ std::vector<RenderFile> plan_files(const config::Settings& settings,
   return files;
 }
 
-void write_one(const config::Settings& settings, const RenderFile& file) {
-  std::error_code error;
-  fs::create_directories(file.path.parent_path(), error);
-  if (error) {
-    throw std::system_error(
-        error, "create " + file.path.parent_path().string() + ": " + util::os_reason(error));
-  }
-  if (settings.render_backup && file.before) {
-    util::WriteOptions backup;
-    backup.mode = 0600;  // the old file may hold a secret too
-    backup.keep_existing_mode = false;
-    util::write_file_atomically(file.path.string() + ".meetgate-bak", *file.before, backup);
-  }
-
+// The write options for a target's file: jigasi's holds a password, so it is never
+// more than 0640, whatever it was; the others keep their mode and owner.
+util::WriteOptions write_options(const RenderFile& file) {
   util::WriteOptions options;
-  if (holds_secret(file.target)) {
-    options.mode = 0640;
-    options.keep_existing_mode = false;  // tighten a looser existing mode, keep the owner
-    struct stat info {};
-    if (file.before && ::stat(file.path.c_str(), &info) == 0) {
-      options.mode = info.st_mode & 0640;
-      options.owner = info.st_uid;
-      options.group = info.st_gid;
-    }
+  if (!holds_secret(file.target))
+    return options;
+  options.mode = 0640;
+  options.keep_existing_mode = false;
+  struct stat info {};
+  if (file.before && ::stat(file.path.c_str(), &info) == 0) {
+    options.mode = info.st_mode & 0640;
+    options.owner = info.st_uid;
+    options.group = info.st_gid;
   }
-  util::write_file_atomically(file.path, file.after, options);
+  return options;
+}
+
+// Every changed file staged (written and fsynced beside its target) before the first
+// rename: a write that fails leaves every file as it was.
+void write_files(const config::Settings& settings, const std::vector<RenderFile>& files) {
+  std::vector<util::StagedWrite> staged;
+  for (const auto& file : files) {
+    if (file.before == file.after)
+      continue;
+    std::error_code error;
+    fs::create_directories(file.path.parent_path(), error);
+    if (error) {
+      throw std::system_error(
+          error, "create " + file.path.parent_path().string() + ": " + util::os_reason(error));
+    }
+    if (settings.render_backup && file.before) {
+      util::WriteOptions backup;
+      backup.mode = 0600;  // the old file may hold a secret too
+      backup.keep_existing_mode = false;
+      staged.emplace_back(file.path.string() + ".meetgate-bak", *file.before, backup);
+    }
+    staged.emplace_back(file.path, file.after, write_options(file));
+  }
+  for (auto& write : staged)
+    write.commit();
 }
 
 }  // namespace
@@ -240,16 +254,16 @@ util::Problems render_targets(const config::Settings& settings,
   if (!problems.empty())
     return problems;
 
-  for (const auto& file : files) {
-    const bool changed = file.before != file.after;
-    if (dry_run) {
-      if (changed)
+  if (dry_run) {
+    for (const auto& file : files) {
+      if (file.before != file.after)
         fmt::print("{}", dry_run_diff(file.target, file.path, file.before, file.after));
-      continue;
     }
-    if (changed)
-      write_one(settings, file);
-    log::info(changed ? "render_written" : "render_unchanged",
+    return problems;
+  }
+  write_files(settings, files);
+  for (const auto& file : files) {
+    log::info(file.before != file.after ? "render_written" : "render_unchanged",
               {{"target", file.target}, {"path", file.path.string()}});
   }
   return problems;

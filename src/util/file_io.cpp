@@ -164,42 +164,61 @@ std::string read_file(const fs::path& path) {
   }
 }
 
-bool write_file_atomically(const fs::path& path, std::string_view content,
-                           const WriteOptions& options) {
-  const fs::path target = options.follow_symlinks ? resolve_target(path) : path;
-
+StagedWrite::StagedWrite(const fs::path& path, std::string_view content,
+                         const WriteOptions& options)
+    : target_(options.follow_symlinks ? resolve_target(path) : path) {
   // An unchanged file is left alone: no new inode, no mtime change, no reload.
   // lstat: a link still here (dangling, or not to be followed) is replaced like a
   // missing file, and nothing is read or copied from what it points to.
   struct stat existing;
-  bool exists = ::lstat(target.c_str(), &existing) == 0;
+  bool exists = ::lstat(target_.c_str(), &existing) == 0;
   if (!exists && errno != ENOENT)
-    throw_os_error(errno, "stat " + target.string());
+    throw_os_error(errno, "stat " + target_.string());
   if (exists && S_ISLNK(existing.st_mode))
     exists = false;
   if (exists && S_ISDIR(existing.st_mode))
-    throw_os_error(EISDIR, "write " + target.string());
+    throw_os_error(EISDIR, "write " + target_.string());
   if (exists && !S_ISREG(existing.st_mode))
-    throw_os_error(EINVAL, "write " + target.string());
-  if (exists && read_file(target) == content)
-    return false;
+    throw_os_error(EINVAL, "write " + target_.string());
+  if (exists && read_file(target_) == content)
+    return;
 
   // Everything before the rename happens on the temp file: a failure leaves the
   // old file untouched and the temp file removed.
-  TempFile temp(target);
-  write_all(temp.fd(), content, target);
-  apply_ownership(temp.fd(), choose_ownership(exists ? &existing : nullptr, options), target);
+  TempFile temp(target_);
+  write_all(temp.fd(), content, target_);
+  apply_ownership(temp.fd(), choose_ownership(exists ? &existing : nullptr, options), target_);
   if (::fsync(temp.fd()) != 0)
-    throw_os_error(errno, "fsync " + target.string());
+    throw_os_error(errno, "fsync " + target_.string());
   if (temp.close_now() != 0)
-    throw_os_error(errno, "close " + target.string());
-
-  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
-    throw_os_error(errno, "rename " + temp.path() + " to " + target.string());
-  }
+    throw_os_error(errno, "close " + target_.string());
+  temp_path_ = temp.path();
   temp.keep();
-  sync_directory(target);
-  return true;
+}
+
+StagedWrite::StagedWrite(StagedWrite&& other) noexcept
+    : target_(std::move(other.target_)), temp_path_(std::exchange(other.temp_path_, {})) {}
+
+StagedWrite::~StagedWrite() {
+  if (!temp_path_.empty())
+    ::unlink(temp_path_.c_str());
+}
+
+void StagedWrite::commit() {
+  if (temp_path_.empty())
+    return;
+  if (::rename(temp_path_.c_str(), target_.c_str()) != 0)
+    throw_os_error(errno, "rename " + temp_path_ + " to " + target_.string());
+  temp_path_.clear();
+  sync_directory(target_);
+}
+
+bool write_file_atomically(const fs::path& path, std::string_view content,
+                           const WriteOptions& options) {
+  StagedWrite staged(path, content, options);
+  const bool changes = staged.changes();
+  staged.commit();
+  return changes;
 }
 
 }  // namespace meetgate::util

@@ -30,4 +30,28 @@ struct WriteOptions {
 bool write_file_atomically(const std::filesystem::path& path, std::string_view content,
                            const WriteOptions& options = {});
 
+// write_file_atomically in two steps, so that several files change together: the
+// constructor writes and fsyncs the temp file (throwing as above, nothing changed),
+// commit() renames it into place. Dropped without commit(), the temp file is removed.
+class StagedWrite {
+ public:
+  StagedWrite(const std::filesystem::path& path, std::string_view content,
+              const WriteOptions& options = {});
+  ~StagedWrite();
+  StagedWrite(StagedWrite&&) noexcept;
+  StagedWrite& operator=(StagedWrite&&) = delete;
+  StagedWrite(const StagedWrite&) = delete;
+  StagedWrite& operator=(const StagedWrite&) = delete;
+
+  // False when the file already had the content: nothing was staged.
+  bool changes() const { return !temp_path_.empty(); }
+
+  // Renames the staged file over the target and fsyncs the directory.
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::string temp_path_;  // empty: nothing staged, or committed
+};
+
 }  // namespace meetgate::util

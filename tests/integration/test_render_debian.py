@@ -187,3 +187,30 @@ def test_one_file_not_understood_stops_every_write(bare_stack):
     assert run.returncode == 2, str(run)
     assert files["jicofo"] in run.stderr
     assert {target: open(path, "rb").read() for target, path in files.items()} == before
+
+
+def test_a_write_that_fails_leaves_every_file_as_it_was(bare_stack):
+    """Files are staged beside their targets first; one that cannot be written (its
+    directory cannot exist) means no rename at all. (docker-jitsi-meet layout, where a
+    missing file is created, so the failure comes at the write, not the plan.)"""
+    stack = bare_stack
+    root = os.path.join(stack.root, "rootfs")
+    config = os.path.join(root, "config")
+    os.makedirs(config)
+    files = {name: os.path.join(config, name)
+             for name in ("custom-config.js", "custom-jicofo.conf")}
+    for path in files.values():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("// the operator's own line\n")
+    open(os.path.join(root, "not-a-directory"), "w").close()
+
+    run = stack.meetgate(
+        "render", "--only", "web,jicofo,jigasi", "--root", root,
+        env=stack.env(JIGASI_XMPP_PASSWORD="pw",
+                      MEETGATE_JIGASI_FILE="/not-a-directory/jigasi/sip.properties"))
+
+    assert run.returncode == 1, str(run)
+    assert "not-a-directory" in run.stderr
+    for path in files.values():
+        assert open(path, encoding="utf-8").read() == "// the operator's own line\n"
+    assert sorted(os.listdir(config)) == sorted(files)  # no temp file left behind

@@ -225,3 +225,34 @@ TEST_CASE("write_file_atomically failing mid-write keeps the old file and no tem
   CHECK(read_file(path) == "old\n");
   CHECK(entries_in(dir.path) == 1);
 }
+
+TEST_CASE("a staged write changes nothing until committed, and nothing if dropped") {
+  TempDir dir;
+  auto path = dir.path / "jicofo.conf";
+  put(path, "old\n");
+
+  {
+    meetgate::util::StagedWrite staged(path, "new\n");
+    CHECK(staged.changes());
+    CHECK(read_file(path) == "old\n");
+    CHECK(entries_in(dir.path) == 2);  // the file and the staged temp file
+  }
+
+  CHECK(read_file(path) == "old\n");
+  CHECK(entries_in(dir.path) == 1);
+}
+
+TEST_CASE("a committed staged write replaces the file; unchanged content stages nothing") {
+  TempDir dir;
+  auto path = dir.path / "jicofo.conf";
+  put(path, "old\n", 0640);
+
+  meetgate::util::StagedWrite staged(path, "new\n");
+  staged.commit();
+  meetgate::util::StagedWrite same(path, "new\n");
+
+  CHECK(read_file(path) == "new\n");
+  CHECK((stat_of(path).st_mode & 07777) == 0640);
+  CHECK_FALSE(same.changes());
+  CHECK(entries_in(dir.path) == 1);
+}
