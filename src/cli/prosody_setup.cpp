@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include "cli/reporting.hpp"
+#include "prosody/admin_socket.hpp"
+#include "prosody/auto_backend.hpp"
 #include "prosody/offline_backend.hpp"
+#include "prosody/online_backend.hpp"
 #include "prosody/server_config.hpp"
 #include "render/prosody_config.hpp"
 #include "render/unified_diff.hpp"
@@ -104,12 +107,6 @@ std::optional<config::Settings> load_account_settings(const config::Environment&
   auto settings = load_checked_settings(environment);
   if (!settings)
     return std::nullopt;
-  if (settings->backend == config::Backend::kOnline) {
-    print_error(
-        "MEETGATE_BACKEND: \"online\" is not available in this version: use auto or "
-        "offline");
-    return std::nullopt;
-  }
   if (!settings->users) {
     print_error("no users source: give --users PATH or set MEETGATE_USERS");
     return std::nullopt;
@@ -117,10 +114,39 @@ std::optional<config::Settings> load_account_settings(const config::Environment&
   return settings;
 }
 
-// Offline until the batched online backend exists; `auto` means offline for now.
 std::unique_ptr<prosody::AccountBackend> make_backend(const config::Settings& settings) {
-  return std::make_unique<prosody::OfflineBackend>(prosody::ProsodyctlSettings{
-      settings.prosodyctl, settings.prosody_config, settings.prosodyctl_timeout, settings.jobs});
+  prosody::ProsodyctlSettings offline{settings.prosodyctl, settings.prosody_config,
+                                      settings.prosodyctl_timeout, settings.jobs};
+  if (settings.backend == config::Backend::kOffline)
+    return std::make_unique<prosody::OfflineBackend>(std::move(offline));
+
+  // The shell needs the server's data directory (history file, default socket) and
+  // whatever the config says about the socket and the prompt. The commands checked
+  // the data path before; a config that cannot be read leaves the defaults.
+  util::Problems problems;
+  const auto data_path = resolve_data_path(settings, problems).value_or(kDefaultDataPath);
+  std::optional<std::string> config_text;
+  try {
+    config_text = existing_text(settings.prosody_config);
+  } catch (const std::system_error&) {
+    // prosodyctl will say what is wrong with the file when it reads it.
+  }
+  const auto option = [&](std::string_view name) -> std::optional<std::string> {
+    return config_text ? prosody::read_global_string(*config_text, name) : std::nullopt;
+  };
+
+  prosody::ShellSettings shell;
+  shell.program = settings.prosodyctl;
+  shell.config = settings.prosody_config;
+  shell.data_path = data_path;
+  shell.prompt = option("admin_shell_prompt").value_or("prosody> ");
+  shell.timeout = settings.prosodyctl_timeout;
+  if (settings.backend == config::Backend::kOnline)
+    return std::make_unique<prosody::OnlineBackend>(std::move(shell));
+
+  auto socket = prosody::admin_socket_path(option("admin_socket"), data_path);
+  return std::make_unique<prosody::AutoBackend>(std::move(shell), std::move(offline),
+                                                std::move(socket));
 }
 
 }  // namespace meetgate::cli

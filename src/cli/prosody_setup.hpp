@@ -37,7 +37,9 @@ std::optional<std::filesystem::path> resolve_data_path(const config::Settings& s
 // source and a backend this version has. Prints why not and returns nullopt otherwise.
 std::optional<config::Settings> load_account_settings(const config::Environment& environment);
 
-// The backend that applies account changes.
+// The backend that applies account changes, as MEETGATE_BACKEND says: offline
+// (prosodyctl register/unregister), online (one prosodyctl shell session per batch) or
+// auto (online while the server's admin socket answers, else offline).
 std::unique_ptr<prosody::AccountBackend> make_backend(const config::Settings& settings);
 
 }  // namespace meetgate::cli

@@ -9,14 +9,14 @@ std::string_view skip_blanks(std::string_view text) {
   return text;
 }
 
-// The value of `data_path = "..."` on this line, if the line is exactly that (plus an
+// The value of `<name> = "..."` on this line, if the line is exactly that (plus an
 // optional ';' and comment). Only a plain literal: concatenation or os.getenv() is Lua
-// that only Prosody can evaluate, and then MEETGATE_DATA_PATH is needed.
-std::optional<std::string> assignment_value(std::string_view line) {
+// that only Prosody can evaluate (for data_path, MEETGATE_DATA_PATH is needed then).
+std::optional<std::string> assignment_value(std::string_view line, std::string_view name) {
   line = skip_blanks(line);
-  if (!line.starts_with("data_path"))
+  if (!line.starts_with(name))
     return std::nullopt;
-  line = skip_blanks(line.substr(9));
+  line = skip_blanks(line.substr(name.size()));
   if (!line.starts_with('='))
     return std::nullopt;
   line = skip_blanks(line.substr(1));
@@ -42,6 +42,10 @@ std::optional<std::string> assignment_value(std::string_view line) {
 }  // namespace
 
 std::optional<std::string> read_data_path(std::string_view config_text) {
+  return read_global_string(config_text, "data_path");
+}
+
+std::optional<std::string> read_global_string(std::string_view config_text, std::string_view name) {
   std::optional<std::string> found;
   size_t start = 0;
   while (start < config_text.size()) {
@@ -55,7 +59,7 @@ std::optional<std::string> read_data_path(std::string_view config_text) {
     // The first VirtualHost or Component ends the global section.
     if (line.starts_with("VirtualHost") || line.starts_with("Component"))
       break;
-    if (auto value = assignment_value(line))
+    if (auto value = assignment_value(line, name))
       found = value;
     start = end + 1;
   }

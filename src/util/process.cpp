@@ -353,6 +353,140 @@ ProcessResult run_process(const ProcessRequest& request) {
   return result;
 }
 
+namespace {
+
+// Writes what the pipe takes of `pending`. A child that closed its stdin gets no more
+// (EPIPE closes our end; SIGPIPE is blocked by the caller).
+void write_some(Fd& fd, std::string_view& pending) {
+  while (fd.valid() && !pending.empty()) {
+    ssize_t count = ::write(fd.get(), pending.data(), std::min<size_t>(pending.size(), 65536));
+    if (count > 0) {
+      pending.remove_prefix(static_cast<size_t>(count));
+    } else if (count < 0 && errno == EAGAIN) {
+      return;
+    } else if (count < 0 && errno != EINTR) {
+      fd.reset();
+    }
+  }
+}
+
+}  // namespace
+
+InteractiveProcess::InteractiveProcess(const std::vector<std::string>& argv,
+                                       const std::vector<std::string>& environment) {
+  reaped_ = true;  // until a child runs
+  if (argv.empty() || argv[0].empty()) {
+    spawn_error_ = "cannot run process: empty command";
+    return;
+  }
+  ProcessRequest request;
+  request.argv = argv;
+  request.environment = environment;
+
+  Pipe in, out, err;
+  int error = make_pipe(in);
+  if (error == 0)
+    error = make_pipe(out);
+  if (error == 0)
+    error = make_pipe(err);
+  if (error == 0)
+    error = spawn_child(request, in, out, err, pid_);
+  if (error != 0) {
+    spawn_error_ = "cannot run " + argv[0] + ": " + os_reason(error);
+    return;
+  }
+  reaped_ = false;
+
+  in_ = std::move(in.write);
+  out_ = std::move(out.read);
+  err_ = std::move(err.read);
+  set_nonblocking(in_);
+  set_nonblocking(out_);
+  set_nonblocking(err_);
+}
+
+InteractiveProcess::~InteractiveProcess() {
+  if (!reaped_) {
+    int status = 0;
+    kill_and_reap(pid_, status);
+  }
+}
+
+// One poll round: writes what stdin takes (when writing) and reads what has arrived.
+void InteractiveProcess::pump(bool writing, Clock::time_point deadline) {
+  std::array<pollfd, 3> polled{
+      {{writing ? in_.get() : -1, POLLOUT, 0}, {out_.get(), POLLIN, 0}, {err_.get(), POLLIN, 0}}};
+  if (::poll(polled.data(), polled.size(), milliseconds_until(deadline)) < 0) {
+    if (errno != EINTR)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return;
+  }
+  if (polled[0].revents != 0)
+    write_some(in_, pending_);
+  if (polled[1].revents != 0)
+    drain(out_, out_text_);
+  if (polled[2].revents != 0)
+    drain(err_, err_text_);
+}
+
+bool InteractiveProcess::write(std::string_view data, Clock::time_point deadline) {
+  SigpipeGuard sigpipe_guard;
+  pending_ = data;
+  while (in_.valid() && !pending_.empty() && Clock::now() < deadline)
+    pump(true, deadline);
+  const bool written = pending_.empty() && in_.valid();
+  pending_ = {};
+  return written;
+}
+
+void InteractiveProcess::close_input() {
+  in_.reset();
+}
+
+InteractiveProcess::Wait InteractiveProcess::wait(Clock::time_point deadline) {
+  while (out_text_.empty() && (out_.valid() || err_.valid())) {
+    if (Clock::now() >= deadline)
+      return Wait::kTimedOut;
+    pump(false, deadline);
+  }
+  return out_text_.empty() ? Wait::kEnded : Wait::kOutput;
+}
+
+std::string InteractiveProcess::take_output() {
+  return std::exchange(out_text_, {});
+}
+
+ProcessResult InteractiveProcess::finish(Clock::time_point deadline) {
+  ProcessResult result;
+  result.spawn_error = spawn_error_;
+  if (reaped_)
+    return result;
+
+  close_input();
+  while ((out_.valid() || err_.valid()) && Clock::now() < deadline)
+    pump(false, deadline);
+  int status = 0;
+  Reaped reaped = Reaped::kTimedOut;
+  if (!out_.valid() && !err_.valid())
+    reaped = reap(pid_, status, deadline);
+  if (reaped == Reaped::kTimedOut) {
+    result.timed_out = true;
+    reaped = kill_and_reap(pid_, status);
+  }
+  reaped_ = true;
+  if (reaped == Reaped::kExited)
+    record_status(status, result);
+
+  // What the child wrote before it was killed is still in the pipes.
+  drain(out_, out_text_);
+  drain(err_, err_text_);
+  out_.reset();
+  err_.reset();
+  result.out = std::move(out_text_);
+  result.err = std::move(err_text_);
+  return result;
+}
+
 std::vector<std::string> child_environment() {
   static constexpr std::string_view kNames[] = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR"};
   static constexpr std::string_view kPrefixes[] = {"LC_", "LUA_PATH", "LUA_CPATH"};

@@ -1,11 +1,16 @@
 // Runs a child program with stdin fed from memory and stdout/stderr captured,
-// bounded by a timeout. Secrets go through stdin, never argv or environment.
+// bounded by a timeout, or talks to one while it runs. Secrets go through stdin,
+// never argv or environment.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "util/unique_fd.hpp"
 
 namespace meetgate::util {
 
@@ -31,6 +36,58 @@ struct ProcessRequest {
 
 // Runs the request to completion. On timeout the child's process group gets SIGKILL.
 ProcessResult run_process(const ProcessRequest& request);
+
+// A child that is talked to while it runs (a shell fed one command at a time): stdin
+// is written piece by piece, stdout read as it comes. Same start-up as run_process:
+// clean signal state, own process group, only the given environment. Not thread-safe.
+class InteractiveProcess {
+ public:
+  using Clock = std::chrono::steady_clock;
+  enum class Wait { kOutput, kEnded, kTimedOut };
+
+  // Starts `argv` (argv[0] looked up in PATH); see spawn_error().
+  InteractiveProcess(const std::vector<std::string>& argv,
+                     const std::vector<std::string>& environment);
+  // Kills the process group and reaps the child unless finish() did.
+  ~InteractiveProcess();
+  InteractiveProcess(const InteractiveProcess&) = delete;
+  InteractiveProcess& operator=(const InteractiveProcess&) = delete;
+
+  // Non-empty when the program could not be started; nothing else works then.
+  const std::string& spawn_error() const { return spawn_error_; }
+
+  // Writes all of `data` to stdin, reading output meanwhile so neither side blocks.
+  // False when stdin is closed (the child closed its end) or the deadline passed.
+  bool write(std::string_view data, Clock::time_point deadline);
+
+  // End of file on the child's stdin.
+  void close_input();
+
+  // Waits for output: kOutput as soon as stdout holds bytes not taken yet (see
+  // take_output), kEnded when the child closed stdout and stderr, kTimedOut at the
+  // deadline.
+  Wait wait(Clock::time_point deadline);
+
+  // The stdout bytes that arrived since the last call.
+  std::string take_output();
+
+  // Closes stdin, reads until the child closes its output and exits, or until the
+  // deadline, then kills its process group. `out` holds stdout not yet taken.
+  ProcessResult finish(Clock::time_point deadline);
+
+ private:
+  void pump(bool writing, Clock::time_point deadline);
+
+  pid_t pid_ = -1;
+  UniqueFd in_;
+  UniqueFd out_;
+  UniqueFd err_;
+  std::string out_text_;
+  std::string err_text_;
+  std::string_view pending_;  // what write() still has to send
+  std::string spawn_error_;
+  bool reaped_ = false;
+};
 
 // The part of our own environment that is safe to hand to a child: locale, PATH,
 // HOME, TZ, TMPDIR and Lua's search paths. Service passwords from the environment

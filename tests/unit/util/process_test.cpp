@@ -263,3 +263,66 @@ TEST_CASE("child_environment keeps only locale, paths and Lua settings") {
     CHECK(allowed);
   }
 }
+
+namespace {
+
+using meetgate::util::InteractiveProcess;
+
+InteractiveProcess::Clock::time_point in(std::chrono::milliseconds duration) {
+  return InteractiveProcess::Clock::now() + duration;
+}
+
+// Waits until stdout holds `count` lines; everything read so far.
+std::string read_lines(InteractiveProcess& process, size_t count) {
+  std::string text;
+  while (std::count(text.begin(), text.end(), '\n') < static_cast<long>(count) &&
+         process.wait(in(10s)) == InteractiveProcess::Wait::kOutput)
+    text += process.take_output();
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("an interactive child answers each line as it is written") {
+  InteractiveProcess process({"sh", "-c", "while read l; do echo \"got $l\"; done"},
+                             child_environment());
+
+  REQUIRE(process.write("one\n", in(10s)));
+  CHECK(read_lines(process, 1) == "got one\n");
+  REQUIRE(process.write("two\n", in(10s)));
+  CHECK(read_lines(process, 1) == "got two\n");
+  auto result = process.finish(in(10s));
+
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.empty());
+}
+
+TEST_CASE("an interactive child that stays silent times out, and finish kills it") {
+  InteractiveProcess process({"sh", "-c", "sleep 30"}, child_environment());
+  auto start = std::chrono::steady_clock::now();
+
+  CHECK(process.wait(in(200ms)) == InteractiveProcess::Wait::kTimedOut);
+  auto result = process.finish(in(200ms));
+
+  CHECK(result.timed_out);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("an interactive child's end and its last words are seen") {
+  InteractiveProcess process({"sh", "-c", "echo bye; echo oops >&2; exit 3"}, child_environment());
+
+  CHECK(read_lines(process, 1) == "bye\n");
+  CHECK(process.wait(in(10s)) == InteractiveProcess::Wait::kEnded);
+  CHECK_FALSE(process.write("late\n", in(1s)));
+  auto result = process.finish(in(10s));
+
+  CHECK(result.exit_code == 3);
+  CHECK(result.err == "oops\n");
+}
+
+TEST_CASE("an interactive child that cannot start says why") {
+  InteractiveProcess process({"/nonexistent/program"}, child_environment());
+
+  CHECK(process.spawn_error() == "cannot run /nonexistent/program: no such file or directory");
+  CHECK(process.finish(in(1s)).spawn_error == process.spawn_error());
+}
