@@ -132,11 +132,14 @@ ReconcileReport Reconciler::run(const ReconcileRequest& request) {
   report.unchanged = report.plan.count(Action::kUnchanged);
   report.left = report.plan.count(Action::kLeave);
 
+  if (report.guard.tripped && !request.force) {
+    log::error("delete_guard_tripped", {{"reason", report.guard.reason}});
+    return report;
+  }
   if (report.guard.tripped) {
-    log::error("delete_guard_tripped",
-               {{"reason", report.guard.reason}, {"forced", request.force ? "true" : "false"}});
-    if (!request.force)
-      return report;
+    // The guard's own reason ends "nothing changed; ... --force": not true here.
+    log::warn("delete_guard_overridden",
+              {{"deletes", report.plan.count(Action::kDelete)}, {"reason", "--force"}});
     report.guard = {};
   }
   if (request.dry_run)

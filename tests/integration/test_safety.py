@@ -72,6 +72,9 @@ def test_delete_guard_trips_and_force_applies(stack):
     assert forced.returncode == 0, str(forced)
     assert forced.summary["deleted"] == 3
     assert stack.accounts() == {"alice"}
+    assert not forced.events_named("delete_guard_tripped")  # "nothing changed" would be false
+    [overridden] = forced.events_named("delete_guard_overridden")
+    assert overridden["deletes"] == 3
 
 
 def test_delete_guard_allows_a_share_under_the_limit(stack):
