@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what meetgate needs to build and test on Debian 12, only when missing.
+# Usage: scripts/install-deps.sh [PACKAGE...]: those packages too (the fuzz and
+# container scripts name what only they need).
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang-tidy-14 cppcheck
   libpoco-dev libfmt-dev nlohmann-json3-dev catch2 libcli11-dev libidn-dev nettle-dev
   libdtl-dev
   prosody lua-readline python3 python3-slixmpp python3-pytest python3-prometheus-client
   nodejs default-jdk-headless libtypesafe-config-java
+  "$@"
 )
 
 missing=()

@@ -1,10 +1,14 @@
 // meetgate's entry point: parses the command line and hands over to the command.
+#include <cstdio>
+#include <exception>
 #include <variant>
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace meetgate;
 
   auto parsed = cli::parse_command_line(argc, argv);
@@ -27,4 +31,20 @@ int main(int argc, char** argv) {
   if (line.command == "run")
     return cli::run_entrypoint(line, environment);
   return cli::run_version();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // What no command caught (out of memory, say) still ends as meetgate's own failure,
+  // exit 1 with the usual message, not std::terminate's abort and core dump. stdio, not
+  // fmt: nothing here may throw again.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "meetgate: error: %s\n", error.what());
+  } catch (...) {
+    std::fputs("meetgate: error: unexpected exception\n", stderr);
+  }
+  return meetgate::cli::kExitFailed;
 }

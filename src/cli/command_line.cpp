@@ -112,7 +112,7 @@ std::optional<std::vector<std::string>> program_of(CLI::App& run,
                                                    bool dashes_seen) {
   auto program = run.remaining();
   if (!program.empty() && dashes_seen)
-    program.push_back("--");
+    program.emplace_back("--");
   program.insert(program.end(), after_dashes.begin(), after_dashes.end());
   if (program.empty())
     return std::nullopt;

@@ -137,7 +137,7 @@ std::string dry_run_diff(const std::string& target, const fs::path& path,
                          const std::optional<std::string>& before, const std::string& after) {
   if (!holds_secret(target))
     return render::unified_diff(before.value_or(""), after, path.string());
-  const auto diff =
+  auto diff =
       render::unified_diff(hide_secrets(before.value_or("")), hide_secrets(after), path.string());
   if (diff.empty() && before != after)
     return fmt::format("{}: a hidden value changes\n", path.string());

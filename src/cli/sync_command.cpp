@@ -105,6 +105,8 @@ int run_sync(const CommandLine& line, const config::Environment& environment) {
                             {"calls", report.calls}});
     if (!report.converged())
       print_problems(report.failures);
+    if (!report.state_error.empty())
+      print_error(report.state_error);
     return report.converged() ? kExitOk : kExitFailed;
   } catch (const std::exception& error) {
     print_error(error.what());

@@ -57,7 +57,7 @@ ProbeStatus Health::liveness() const {
   if (age <= stall_after_)
     return {true, ""};
 
-  const auto seconds = std::chrono::duration_cast<std::chrono::milliseconds>(age).count() / 1000.0;
+  const double seconds = std::chrono::duration<double>(age).count();
   return {false, fmt::format("watch loop stalled: last heartbeat {:.1f}s ago", seconds)};
 }
 

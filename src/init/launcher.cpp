@@ -15,6 +15,7 @@ namespace {
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
   for (const auto& text : strings)
     pointers.push_back(const_cast<char*>(text.c_str()));
   pointers.push_back(nullptr);

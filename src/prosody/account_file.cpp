@@ -90,6 +90,9 @@ bool is_keyword(std::string_view name) {
 
 // Whether Lua would turn this float into an integer: integral and within [-2^63, 2^63).
 bool fits_integer(double number) {
+  // cppcheck 2.10 reads the hexadecimal float literals as integers, so the range looks
+  // empty to it; it is [-2^63, 2^63).
+  // cppcheck-suppress incorrectLogicOperator
   return std::trunc(number) == number && number >= -0x1p63 && number < 0x1p63;
 }
 

@@ -146,8 +146,10 @@ const std::string* first_with(const std::vector<std::string>& lines, std::string
 }
 
 // The line that best says what went wrong: the error a Lua traceback follows, a
-// "Permission denied", prosodyctl's "Error: ..." lines, else its last word (the
-// message of a failed register/unregister is printed last, on stdout).
+// "Permission denied", datamanager's error (it names the OS reason, "No space left
+// on device", that prosodyctl's "Error: Error saving to storage" after it drops),
+// prosodyctl's "Error: ..." lines, else its last word (the message of a failed
+// register/unregister is printed last, on stdout).
 std::string telling_line(const util::ProcessResult& result, std::string_view password) {
   const auto out = quotable_lines(result.out, password);
   const auto err = quotable_lines(result.err, password);
@@ -158,6 +160,7 @@ std::string telling_line(const util::ProcessResult& result, std::string_view pas
       return *(trace - 1);
   }
   for (auto [part, at_start] : {std::pair<std::string_view, bool>{"Permission denied", false},
+                                {"datamanager error", true},
                                 {"Error", true},
                                 {"unable to find the configuration file", false}}) {
     if (const auto* line = first_with(out, part, at_start))

@@ -13,6 +13,7 @@
 
 #include "log/logger.hpp"
 #include "util/os_error.hpp"
+#include "util/process.hpp"
 
 namespace meetgate::reconcile {
 
@@ -36,8 +37,11 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
     (void)::fchown(fd_, data_dir.st_uid, data_dir.st_gid);
   }
 
-  // flock, not fcntl locks: it belongs to this open file, so threads of one process
-  // and children (prosodyctl) neither share nor release it by accident.
+  // flock, not fcntl locks: it belongs to this open file, not to a process or thread.
+  // The prosodyctl calls inherit the file, so the lock stays taken until the last of
+  // them ends, even when meetgate is killed mid-call: a call that outlives it (as root
+  // prosodyctl changes user, which cancels the parent-death signal) keeps other
+  // meetgates out until it is done.
   const auto deadline = std::chrono::steady_clock::now() + wait;
   bool logged = false;
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -62,9 +66,11 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  util::inherit_in_children(fd_);
 }
 
 DataLock::~DataLock() {
+  util::inherit_in_children(-1);
   if (fd_ >= 0)
     ::close(fd_);
 }

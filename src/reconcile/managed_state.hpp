@@ -24,8 +24,8 @@ class ManagedState {
 
   std::string to_json() const;
   // Throws std::runtime_error saying what is wrong (never quoting the text) when
-  // `json` is not a state file.
-  static ManagedState from_json(std::string_view json);
+  // `text` is not a state file.
+  static ManagedState from_json(std::string_view text);
 
   bool operator==(const ManagedState&) const = default;
 

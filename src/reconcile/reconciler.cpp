@@ -168,6 +168,18 @@ void Reconciler::remember_password(const ReconcileRequest& request,
   }
 }
 
+// After the calls, what they did is done: a failed state write (a full disk) is
+// reported beside it, not instead of it. The write-ahead state still lists every
+// account created; accounts deleted meanwhile are forgotten by the next reconcile.
+void Reconciler::save_final_state(const ManagedState& managed, ReconcileReport& report) const {
+  try {
+    save_managed_state(data_path_, managed);
+  } catch (const std::exception& error) {
+    report.state_error = error.what();
+    log::error("state_write_failed", {{"reason", report.state_error}});
+  }
+}
+
 void Reconciler::apply(const ReconcileRequest& request, ManagedState managed,
                        ReconcileReport& report) {
   const Plan& plan = report.plan;
@@ -234,7 +246,7 @@ void Reconciler::apply(const ReconcileRequest& request, ManagedState managed,
     }
   };
   backend_.apply(operations, on_done, request.stop);
-  save_managed_state(data_path_, managed);
+  save_final_state(managed, report);
   report.managed = managed.total();
 
   // prosodyctl register/unregister only touch storage: sessions already logged in keep

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "config/settings.hpp"
@@ -40,8 +41,11 @@ struct ReconcileReport {
   size_t managed = 0;    // accounts recorded as managed afterwards
   long calls = 0;
   util::Problems failures;  // "alice@meet.jitsi": why its operation failed
+  std::string state_error;  // why the state write after the calls failed, if it did
 
-  bool converged() const { return failed == 0 && skipped == 0 && !stopped && !guard.tripped; }
+  bool converged() const {
+    return failed == 0 && skipped == 0 && !stopped && !guard.tripped && state_error.empty();
+  }
 };
 
 class Reconciler {
@@ -55,6 +59,7 @@ class Reconciler {
 
  private:
   void apply(const ReconcileRequest& request, ManagedState managed, ReconcileReport& report);
+  void save_final_state(const ManagedState& managed, ReconcileReport& report) const;
   void remember_password(const ReconcileRequest& request,
                          const prosody::AccountOperation& operation) const;
 

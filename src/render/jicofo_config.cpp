@@ -214,7 +214,7 @@ Edit insert_lines(std::string_view text, const HoconObject& object,
     std::string out = !text.empty() && !text.ends_with('\n') ? style.eol : "";
     const std::string indent = field_indent(text, object, "");
     for (const auto& line : lines)
-      out += indent + std::string(2 * line.depth, ' ') + line.text + style.eol;
+      out += indent + std::string(2 * static_cast<size_t>(line.depth), ' ') + line.text + style.eol;
     return {text.size(), text.size(), out};
   }
 
@@ -280,8 +280,8 @@ Edit removal(std::string_view text, const HoconObject& holder, size_t index,
     for (size_t i = kept; i < index; ++i) {
       const auto& gone = holder.fields[i];
       const size_t to = gone.comma != std::string::npos ? gone.comma + 1 : gone.end;
-      std::fill(between.begin() + (gone.begin - comma - 1), between.begin() + (to - comma - 1),
-                ' ');
+      for (size_t at = gone.begin - comma - 1; at < to - comma - 1; ++at)
+        between[at] = ' ';
     }
     if (is_blank(between))
       return {comma, field.end, ""};

@@ -113,7 +113,7 @@ std::string check_value(const JsSource& source, const std::vector<std::size_t>& 
     const JsToken& token = source.tokens[entry[k]];
     if (source.is_punct(entry[k], '?')) {
       const char next = source.text[token.end];
-      const char after = token.end + 1 < source.text.size() ? source.text[token.end + 1] : 0;
+      const char after = token.end + 1 < source.text.size() ? source.text[token.end + 1] : '\0';
       if (next == '?' && k + 1 < entry.size())
         ++k;                                                       // `??`
       else if (!(next == '.' && !(after >= '0' && after <= '9')))  // not `?.`

@@ -223,12 +223,10 @@ class Lexer {
       const char c = text_[pos_];
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
         ++pos_;
-      } else if (text_.substr(pos_, 3) == "\xEF\xBB\xBF") {  // a byte order mark
-        pos_ += 3;
+      } else if (text_.substr(pos_, 3) == "\xEF\xBB\xBF" || at_line_separator()) {
+        pos_ += 3;  // a byte order mark, U+2028 or U+2029: 3 bytes of UTF-8 each
       } else if (text_.substr(pos_, 2) == "\xC2\xA0") {  // a no-break space
         pos_ += 2;
-      } else if (at_line_separator()) {
-        pos_ += 3;
       } else {
         break;
       }

@@ -164,6 +164,16 @@ class Lexer {
         return true;
       }
     }
+    // Any other byte outside a string or comment (a control character, '@', '$', a
+    // UTF-8 letter) is no Lua: Prosody could not load the file, and taking it for a
+    // symbol would let a patch go on around it.
+    if (std::string_view("+-*/%^#&~|<>=;:,.").find(c) == std::string_view::npos) {
+      const auto shown = std::isprint(static_cast<unsigned char>(c))
+                             ? fmt::format("'{}'", c)
+                             : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(c));
+      lex.error = fmt::format("line {}: {} is not Lua outside a string or comment", line, shown);
+      return false;
+    }
     push_symbol(lex, begin, 1);
     return true;
   }

@@ -75,7 +75,12 @@ PatchResult replace_marked_block(std::string_view existing, std::string_view bod
                             at + 1, begins.empty() ? begin_marker : end_marker)};
   }
 
-  const bool crlf = !lines.empty() && existing.substr(0, lines[0].end).ends_with("\r\n");
+  // The file's line break is its first line's. A file of one line ending in a lone
+  // '\r' gets its '\n' below, and is CRLF from then on: take it as CRLF already, or
+  // the next run would rewrite the block with other line breaks.
+  const auto first_line = lines.empty() ? std::string_view{} : existing.substr(0, lines[0].end);
+  const bool crlf =
+      first_line.ends_with("\r\n") || (lines.size() == 1 && first_line.ends_with('\r'));
   const std::string_view eol = crlf ? "\r\n" : "\n";
   std::string block;
   if (!body.empty()) {
@@ -87,7 +92,10 @@ PatchResult replace_marked_block(std::string_view existing, std::string_view bod
     if (block.empty())
       return {std::string(existing), ""};
     std::string text(existing);
-    if (!text.empty() && text.back() != '\n')
+    // A last line ended by a lone '\r' is completed to "\r\n", not given a second break.
+    if (text.ends_with('\r'))
+      text += '\n';
+    else if (!text.empty() && text.back() != '\n')
       text += eol;
     return {text + block, ""};
   }

@@ -212,8 +212,13 @@ class PropertiesParser {
           line);
       return false;
     }
-    entry.value_begin =
-        value_start < chars.size() ? logical.offsets[value_start] : logical.content_end;
+    // An empty value starts after the separator and before a continuation backslash
+    // (`key=\` then a blank line): a value written after the backslash would be read
+    // with its first letter escaped.
+    if (value_start < chars.size())
+      entry.value_begin = logical.offsets[value_start];
+    else
+      entry.value_begin = chars.empty() ? logical.content_end : logical.offsets.back() + 1;
     entry.value_end = logical.content_end;
     doc_.entries.push_back(std::move(entry));
     return true;

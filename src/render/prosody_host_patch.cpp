@@ -3,6 +3,7 @@
 #include "render/prosody_host_patch.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -60,11 +61,41 @@ class HostPatcher {
     if (!error_.empty())
       return;
     if (found) {
-      if (source_.substr(found->first, found->second - found->first) != value)
-        edits_.push_back({found->first, found->second, value});
+      if (source_.substr(found->first, found->second - found->first) == value)
+        return;
+      // A value written against the next name (`x="a"y=1` is Lua) needs a blank after
+      // it, or `false` would run into that name and make one token of both.
+      const bool touching = found->second < source_.size() &&
+                            (std::isalnum(static_cast<unsigned char>(source_[found->second])) ||
+                             source_[found->second] == '_');
+      edits_.push_back({found->first, found->second, touching ? value + " " : value});
       return;
     }
     const size_t at = line_end_after(lex_.tokens[in.first + 1].end);
+    if (!ends_before_next_section(in, at))
+      return;
+
+    // The new line stands alone only when what follows starts a statement: a '-' or '('
+    // there would continue its value, and the next run would refuse the file.
+    const auto& tokens = lex_.tokens;
+    const auto next = static_cast<size_t>(
+        std::partition_point(tokens.begin(), tokens.end(),
+                             [at](const LuaToken& token) { return token.begin < at; }) -
+        tokens.begin());
+    if (next < tokens.size() && tokens[next].depth != 0) {
+      fail(tokens[in.first].line,
+           fmt::format("{} \"{}\" leaves a bracket open on its line: meetgate cannot add {} "
+                       "inside it; give settings as lines of their own under the header",
+                       in.kind, in.name, name));
+      return;
+    }
+    if (!ends_value(next, tokens.size())) {
+      fail(tokens[next].line,
+           fmt::format("'{}' continues the statement before it: meetgate cannot add {} to {} "
+                       "\"{}\" there",
+                       tokens[next].text(source_), name, in.kind, in.name));
+      return;
+    }
     edits_.push_back(
         {at, at, fmt::format("{}{}{} = {}{}", missing_eol(at), indent(in), name, value, eol_)});
   }
@@ -101,6 +132,8 @@ class HostPatcher {
   // A new section after `after`: at the end of the line of its last token.
   void add_section_after(const Section& after, const std::string& text) {
     const size_t at = line_end_after(lex_.tokens[after.last - 1].end);
+    if (!ends_before_next_section(after, at))
+      return;
     edits_.push_back({at, at, missing_eol(at) + eol_ + text});
   }
 
@@ -167,16 +200,34 @@ class HostPatcher {
       ++i;
       plain = take_operand();
     }
-    const bool ends = i >= limit || tokens[i].text(source_) == ";" ||
-                      (tokens[i].kind == Kind::kName && tokens[i].text(source_) != "and" &&
-                       tokens[i].text(source_) != "or");
-    if (!plain || !ends) {
+    if (!plain || !ends_value(i, limit)) {
       fail(line, fmt::format("the value of {} is an expression meetgate cannot rewrite safely: "
                              "make it a plain value",
                              name));
       return std::nullopt;
     }
     return std::pair{tokens[key + 2].begin, tokens[i - 1].end};
+  }
+
+  // Lines are added after a whole line; they stay in section `in` only when the next
+  // section starts on a later line, else they would be read as the next one's settings.
+  bool ends_before_next_section(const Section& in, size_t at) {
+    const auto& tokens = lex_.tokens;
+    if (in.last >= tokens.size() || tokens[in.last].begin >= at)
+      return true;
+    fail(tokens[in.last].line,
+         fmt::format("{} \"{}\" and the {} after it share a line: put each on a line of its own",
+                     in.kind, in.name, tokens[in.last].text(source_)));
+    return false;
+  }
+
+  // Whether token `i` (none when `i` is `limit`) may follow a whole value: a ';' or a
+  // name starting the next statement. Anything else would continue the expression.
+  bool ends_value(size_t i, size_t limit) const {
+    if (i >= limit)
+      return true;
+    const auto text = lex_.tokens[i].text(source_);
+    return text == ";" || (lex_.tokens[i].kind == Kind::kName && text != "and" && text != "or");
   }
 
   void fail(int line, const std::string& what) {
@@ -189,8 +240,9 @@ class HostPatcher {
     return at == source_.size() && !source_.empty() && source_.back() != '\n' ? eol_ : "";
   }
 
-  // Just after the line break that ends the line holding `offset`; a long comment
-  // running over that break moves it to the end of the comment's last line.
+  // Just after the line break that ends the line holding `offset`; a long comment or a
+  // string (`[[...]]`, or quoted with a `\` line break) running over that break moves it
+  // to the end of the comment's or string's last line.
   size_t line_end_after(size_t offset) const {
     size_t at = offset;
     for (;;) {
@@ -201,9 +253,16 @@ class HostPatcher {
           std::find_if(lex_.comments.begin(), lex_.comments.end(), [newline](const auto& comment) {
             return comment.first <= newline && newline < comment.second;
           });
-      if (spanning == lex_.comments.end())
+      const auto string =
+          std::find_if(lex_.tokens.begin(), lex_.tokens.end(), [newline](const LuaToken& token) {
+            return token.begin <= newline && newline < token.end;
+          });
+      if (spanning != lex_.comments.end())
+        at = spanning->second;
+      else if (string != lex_.tokens.end())
+        at = string->end;
+      else
         return newline + 1;
-      at = spanning->second;
     }
   }
 

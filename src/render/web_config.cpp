@@ -74,7 +74,7 @@ JsObjectRead read_hosts(const JsSource& source, const std::string& domain) {
   auto config_open = find_config_object(source, failed.error);
   if (!config_open)
     return failed;
-  const JsObjectRead config = read_js_object(source, *config_open);
+  JsObjectRead config = read_js_object(source, *config_open);
   if (!config.ok())
     return config;
 

@@ -70,7 +70,7 @@ AccountNameResult parse_account_name(std::string_view written, const Domains& do
   // Prosody stores the nodeprep'd name, so "Alice" is the account "alice".
   const auto prepared = prosody::nodeprep(user);
   if (user.empty()) {
-    result.errors.push_back("username is empty");
+    result.errors.emplace_back("username is empty");
   } else if (!prepared.ok()) {
     result.errors.push_back("username " + quote_name(written) + " " + prepared.error);
   }

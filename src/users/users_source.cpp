@@ -30,6 +30,7 @@ namespace fs = std::filesystem;
 // passwords hash the same whatever the format, order or comments around them.
 std::string content_hash(const std::vector<UserEntry>& users) {
   std::vector<const UserEntry*> sorted;
+  sorted.reserve(users.size());
   for (const auto& user : users)
     sorted.push_back(&user);
   std::sort(sorted.begin(), sorted.end(), [](const UserEntry* a, const UserEntry* b) {
@@ -68,6 +69,21 @@ LoadResult not_found(const fs::path& path) {
 LoadResult one_problem(const fs::path& path, std::string what) {
   LoadResult result;
   result.problems.push_back({path.string(), std::move(what)});
+  return result;
+}
+
+// A file that is no users list (a binary, a dump) has a problem on nearly every line:
+// 50 MB of random bytes gave 320,000 of them, 100 MB on stderr, in one log event and in
+// /readyz's body. The first ones say enough; the count says the rest.
+constexpr std::size_t kMaxProblems = 50;
+
+LoadResult with_few_problems(LoadResult result, const fs::path& path) {
+  if (result.problems.size() <= kMaxProblems)
+    return result;
+  const std::size_t more = result.problems.size() - kMaxProblems;
+  result.problems.resize(kMaxProblems);
+  result.problems.push_back(
+      {path.string(), std::to_string(more) + " more problems not shown: is this the right file?"});
   return result;
 }
 
@@ -134,7 +150,7 @@ LoadResult load_users_source(const fs::path& path, const Domains& domains) {
   if (error)
     return one_problem(path, "cannot read users source: " + os_reason(error.value()));
   if (fs::is_directory(status))
-    return check_entries(read_directory_entries(path), domains);
+    return with_few_problems(check_entries(read_directory_entries(path), domains), path);
 
   // Renamed away since status(): still "not found", as editors replace files so.
   const FileRead read = read_bounded(path, kMaxSourceBytes);
@@ -149,8 +165,8 @@ LoadResult load_users_source(const fs::path& path, const Domains& domains) {
                                  ": is this the right file?");
   }
   if (is_json_path(path))
-    return parse_json_users(read.content, path.string(), domains);
-  return parse_text_users(read.content, path.string(), domains);
+    return with_few_problems(parse_json_users(read.content, path.string(), domains), path);
+  return with_few_problems(parse_text_users(read.content, path.string(), domains), path);
 }
 
 }  // namespace meetgate::users

@@ -35,8 +35,10 @@ struct UsersSource {
 
 struct LoadResult {
   std::optional<UsersSource> source;  // set only when `problems` is empty
-  util::Problems problems;            // every problem found, each with its location
-  bool missing = false;               // the path does not exist: "not ready", not "nobody"
+  // Every problem found, each with its location; load_users_source keeps the first 50
+  // and then one saying how many more there were.
+  util::Problems problems;
+  bool missing = false;  // the path does not exist: "not ready", not "nobody"
 };
 
 // Reads `path`: a directory is one user per regular file (names starting with '.'

@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -87,7 +89,11 @@ struct ChildPlan {
   int err = -1;
   int report = -1;  // close-on-exec pipe: carries errno if exec fails
   int max_fd = 0;   // for kernels without close_range
+  pid_t parent = 0;
+  int inherited = -1;  // kept open across exec (inherit_in_children)
 };
+
+std::atomic<int> inherited_fd{-1};
 
 // Other threads may create fds without O_CLOEXEC at any moment: mark every fd
 // above 2 close-on-exec (the report pipe already is, and must stay open until exec).
@@ -103,6 +109,12 @@ void mark_inherited_fds_cloexec(int max_fd) {
 // PID 1, or from a worker thread that blocks signals, we must not pass them on.
 [[noreturn]] void exec_child(const ChildPlan& plan) {
   ::setpgid(0, 0);  // its own group, so a timeout kills everything it started
+
+  // A call that outlived a SIGKILLed meetgate would write accounts while the data lock
+  // is already free for the next meetgate: die with the thread that started it (which
+  // waits for it). The parent may have died before this line: then exit at once.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != plan.parent)
+    ::_exit(127);
   restore_default_signal_actions();
 
   int error = 0;
@@ -111,6 +123,8 @@ void mark_inherited_fds_cloexec(int max_fd) {
     error = errno;
   } else {
     mark_inherited_fds_cloexec(plan.max_fd);
+    if (plan.inherited > STDERR_FILENO)
+      ::fcntl(plan.inherited, F_SETFD, 0);
     unblock_all_signals();
     ::execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
     error = errno;
@@ -137,7 +151,9 @@ int spawn_child(const ProcessRequest& request, Pipe& in, Pipe& out, Pipe& err, p
                  out.write.get(),
                  err.write.get(),
                  report.write.get(),
-                 highest_fd()};
+                 highest_fd(),
+                 ::getpid(),
+                 inherited_fd.load()};
 
   // All signals blocked across fork: the child must not run our handlers.
   sigset_t all_signals;
@@ -303,6 +319,10 @@ void record_status(int status, ProcessResult& result) {
 }
 
 }  // namespace
+
+void inherit_in_children(int fd) {
+  inherited_fd.store(fd);
+}
 
 ProcessResult run_process(const ProcessRequest& request) {
   ProcessResult result;

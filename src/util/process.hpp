@@ -37,6 +37,10 @@ struct ProcessRequest {
 // Runs the request to completion. On timeout the child's process group gets SIGKILL.
 ProcessResult run_process(const ProcessRequest& request);
 
+// Makes `fd` (above 2) stay open across exec in every child started from now on, or
+// no fd when -1. The data lock uses it: a child that outlives meetgate keeps the lock.
+void inherit_in_children(int fd);
+
 // A child that is talked to while it runs (a shell fed one command at a time): stdin
 // is written piece by piece, stdout read as it comes. Same start-up as run_process:
 // clean signal state, own process group, only the given environment. Not thread-safe.

@@ -22,6 +22,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import DOMAIN, MEETGATE_BIN, Run
+from fault_tools import BackgroundSampler
 from prosody_server import chown_to_prosody, free_port
 
 DEBOUNCE = 0.1  # MEETGATE_DEBOUNCE of every watch here
@@ -305,29 +306,17 @@ class KubeletVolume:
             shutil.rmtree(self._path(old))
 
 
-class AccountWitness:
+class AccountWitness(BackgroundSampler):
     """Lists Prosody's account files every few ms in the background and remembers
     which of `users` it ever found missing."""
 
     def __init__(self, stack, users):
+        super().__init__()
         self.stack, self.users = stack, set(users)
-        self.missing, self.samples = set(), 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.missing = set()
 
-    def _run(self):
-        while not self._stop.is_set():
-            self.missing |= self.users - self.stack.accounts()
-            self.samples += 1
-            self._stop.wait(0.002)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def sample(self):
+        self.missing |= self.users - self.stack.accounts()
 
 
 def metric(text, name, **labels):
@@ -534,6 +523,8 @@ def test_endpoints_metrics_and_logs_through_the_life_cycle(stack, watch):
     listening = running.wait_for_event("http_listening")
 
     assert running.wait_http("/livez", 200)
+    # Until the first read /readyz says 503 "not read yet": wait for the read to be done.
+    running.wait_for_event("source_missing")
     assert running.wait_http("/readyz", 503).strip() == f"users source missing: {stack.users}"
     assert running.http_get("/healthz")[0] == 503
 

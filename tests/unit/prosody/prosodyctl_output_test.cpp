@@ -123,6 +123,20 @@ TEST_CASE("a storage write refused by the file system is a failure naming the fi
         "('/data/meet%2etest/accounts/carol.dat~: Permission denied') for user: carol@meet.test");
 }
 
+TEST_CASE("a full disk is named, not prosodyctl's vaguer line after it") {
+  auto result = exited(1, kPrompts +
+                              "datamanager         error\tUnable to write to accounts storage "
+                              "('No space left on device') for user: erin@meet.test\n"
+                              "Error: Error saving to storage\n");
+
+  auto outcome = classify_prosodyctl(kCreate, result, "pw");
+
+  CHECK_FALSE(outcome.ok);
+  CHECK(outcome.reason ==
+        "datamanager error Unable to write to accounts storage ('No space left on device') "
+        "for user: erin@meet.test");
+}
+
 TEST_CASE("storage errors are failures even with exit 0") {
   auto outcome = classify_prosodyctl(kCreate, exited(0, "Error: Error saving to storage\n"));
 

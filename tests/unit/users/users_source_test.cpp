@@ -112,6 +112,22 @@ TEST_CASE("a users file over 64 MiB is refused", "[users_source]") {
                                  ": users source is larger than 64 MiB: is this the right file?"});
 }
 
+TEST_CASE("a file wrong on every line shows the first 50 problems and a count", "[users_source]") {
+  TempDirectory dir;
+  std::string lines;
+  for (int i = 0; i < 70; ++i)
+    lines += "no colon here\n";
+  const auto file = dir.write("users.txt", lines);
+
+  const auto result = load_users_source(file, jitsi_domains());
+
+  REQUIRE(result.problems.size() == 51);
+  CHECK(result.problems[49].to_string() ==
+        file.string() + ":50: expected username:password but the line has no ':'");
+  CHECK(result.problems[50].to_string() ==
+        file.string() + ": 20 more problems not shown: is this the right file?");
+}
+
 TEST_CASE("the format follows the file name", "[users_source]") {
   TempDirectory dir;
   const auto text = dir.write("users.txt", "alice:pw\n");

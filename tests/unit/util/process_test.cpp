@@ -1,6 +1,7 @@
 // Tests for run_process and child_environment, against real /bin/sh children.
 #include "util/process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -329,4 +330,24 @@ TEST_CASE("an interactive child that cannot start says why") {
 
   CHECK(process.spawn_error() == "cannot run /nonexistent/program: no such file or directory");
   CHECK(process.finish(in(1s)).spawn_error == process.spawn_error());
+}
+
+TEST_CASE("a child keeps only the fd it is told to inherit open across exec") {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  const std::string check = "test -e /proc/self/fd/" + std::to_string(fds[0]);
+
+  const ProcessResult before = run_shell(check);
+  meetgate::util::inherit_in_children(fds[0]);
+  const ProcessResult inherited = run_shell(check);
+  const ProcessResult other = run_shell("test -e /proc/self/fd/" + std::to_string(fds[1]));
+  meetgate::util::inherit_in_children(-1);
+  const ProcessResult after = run_shell(check);
+  ::close(fds[0]);
+  ::close(fds[1]);
+
+  CHECK(before.exit_code == 1);
+  CHECK(inherited.exited_ok());
+  CHECK(other.exit_code == 1);
+  CHECK(after.exit_code == 1);
 }
