@@ -27,13 +27,16 @@ inline std::size_t occurrences(std::string_view text, std::string_view part) {
   return count;
 }
 
+// Characters no message or location of ours is made of.
+constexpr std::string_view kTelltales = "!$%&*~^|`";
+
 // A password whose showing up in a problem can only be a leak: it has a character
 // no message or location of ours is made of, it is written once in the input, and
 // no username (as written or as quoted in messages) holds it.
 inline bool is_telltale(const users::RawEntry& entry, const users::RawEntries& raw,
                         std::string_view content) {
   const auto& password = entry.password;
-  if (password.size() < 4 || password.find_first_of("!$%&*~^|`") == std::string::npos)
+  if (password.size() < 4 || password.find_first_of(kTelltales) == std::string::npos)
     return false;
   if (occurrences(content, password) != 1)
     return false;
@@ -55,9 +58,11 @@ inline std::vector<std::string> quotable_parts(const std::string& name) {
   return parts;
 }
 
-// Whether `text` holds `password` other than by chance across a name it quotes
-// ("\xef$" is not ... holds `$" i`; unknown domain "examp`le" (allowed: ... holds
-// `p`le" (allowed`): an occurrence overlapping a quoted name or domain is one.
+// Whether `text` holds `password` other than by chance, made of our own words and the
+// names and domains it quotes ("\xef$" is not ... holds `$" i`; unknown domain
+// "examp`le" (allowed: ... holds `p`le" (allowed`). Such an occurrence has each of its
+// telltale characters inside a quoted name or domain; one with a telltale outside them
+// took it from the password.
 inline bool quotes_password(std::string_view text, std::string_view password,
                             const users::RawEntries& raw) {
   std::vector<bool> in_name(text.size(), false);
@@ -70,10 +75,10 @@ inline bool quotes_password(std::string_view text, std::string_view password,
   }
   for (auto at = text.find(password); at != std::string_view::npos;
        at = text.find(password, at + 1)) {
-    const auto begin = in_name.begin() + static_cast<std::ptrdiff_t>(at);
-    if (std::none_of(begin, begin + static_cast<std::ptrdiff_t>(password.size()),
-                     [](bool named) { return named; }))
-      return true;
+    for (auto i = at; i < at + password.size(); ++i) {
+      if (kTelltales.find(text[i]) != std::string_view::npos && !in_name[i])
+        return true;
+    }
   }
   return false;
 }

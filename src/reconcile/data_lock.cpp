@@ -16,6 +16,21 @@
 #include "util/process.hpp"
 
 namespace meetgate::reconcile {
+namespace {
+
+// Children get the lock's file as an fd above 2 (0-2 are their pipes): with stdin
+// closed, open() could have returned 0.
+void move_above_stdio(int& fd) {
+  if (fd > STDERR_FILENO)
+    return;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  if (moved >= 0) {
+    ::close(fd);
+    fd = moved;
+  }
+}
+
+}  // namespace
 
 DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::milliseconds wait,
                    std::stop_token stop) {
@@ -30,6 +45,7 @@ DataLock::DataLock(const std::filesystem::path& data_path, std::chrono::millisec
   if (fd_ < 0) {
     throw std::runtime_error(fmt::format("open {}: {}", path.string(), util::os_reason(errno)));
   }
+  move_above_stdio(fd_);
 
   // Root creates it as the data directory's owner, so a later non-root sidecar can open it.
   struct stat data_dir {};

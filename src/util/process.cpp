@@ -110,10 +110,13 @@ void mark_inherited_fds_cloexec(int max_fd) {
 [[noreturn]] void exec_child(const ChildPlan& plan) {
   ::setpgid(0, 0);  // its own group, so a timeout kills everything it started
 
-  // A call that outlived a SIGKILLed meetgate would write accounts while the data lock
-  // is already free for the next meetgate: die with the thread that started it (which
-  // waits for it). The parent may have died before this line: then exit at once.
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != plan.parent)
+  // A call that outlives a SIGKILLed meetgate is of no use to anyone: die with the
+  // thread that started it (which waits for it). A call that changes user, as
+  // prosodyctl run as root does, loses this; the data lock it inherits is what keeps
+  // other meetgates out then (inherit_in_children). The parent may have died before
+  // this line: nobody waits for this child then.
+  (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != plan.parent)
     ::_exit(127);
   restore_default_signal_actions();
 

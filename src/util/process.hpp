@@ -39,6 +39,8 @@ ProcessResult run_process(const ProcessRequest& request);
 
 // Makes `fd` (above 2) stay open across exec in every child started from now on, or
 // no fd when -1. The data lock uses it: a child that outlives meetgate keeps the lock.
+// Process-wide, and a bare fd number: set it only while no other thread can start a
+// child (every prosodyctl call runs inside Reconciler::run, which holds the lock).
 void inherit_in_children(int fd);
 
 // A child that is talked to while it runs (a shell fed one command at a time): stdin

@@ -80,8 +80,8 @@ def wait_for_log(path, text, count, proc, timeout):
 def test_sigkill_at_random_points_loses_no_account_and_converges(stack):
     """250 managed accounts, a source that keeps 100, updates 100, creates 100 and
     drops 50 (interleaved by name); sync SIGKILLed 30 times, restarted each time: a
-    third of the kills at a random time early on, the rest after a random count (1 to 8) of accounts changed,
-    so the loop never runs out of work. Watched all along: an account of the source,
+    third of the kills at a random time early on, the rest after a random count (1 to 8)
+    of accounts changed, so the loop never runs out of work. Watched all along: an account of the source,
     once there, never goes missing (not even for a few ms); the state always parses."""
     seed = int(os.environ.get("MEETGATE_FAULT_SEED", time.time_ns() % 1_000_000))
     rng = random.Random(seed)
@@ -307,30 +307,58 @@ def test_hung_prosodyctl_times_out_a_sync_within_its_bound(stack):
     assert managed(stack) == {"alice"}
 
 
+def first_pid_noted(path, timeout=30):
+    """The first pid a wrapper wrote (a whole line) to `path`, once it is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            if text.endswith("\n"):
+                return int(text.split()[0])
+        time.sleep(0.02)
+    raise AssertionError(f"no pid in {path} after {timeout} s")
+
+
+def uid_of(pid):
+    """The real uid of `pid` (its status file), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+    except OSError:
+        return None
+
+
+def killed_meetgate_sync(stack, program, pids):
+    """`meetgate sync` with `program` as prosodyctl, SIGKILLed once the call's pid is
+    noted. Returns the call's pid."""
+    proc = subprocess.Popen([MEETGATE_BIN, "sync", "--users", stack.users],
+                            env=stack.env(MEETGATE_PROSODYCTL=program, MEETGATE_BACKEND="offline"),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        return first_pid_noted(pids)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 def test_sigkilled_meetgate_takes_its_prosodyctl_calls_with_it(stack):
     """A call still running after meetgate died would write accounts with the data
     lock already free: another meetgate could take it and interleave. The kernel
     kills the calls of a meetgate that died (PR_SET_PDEATHSIG)."""
     program, pids = stalling_prosodyctl(stack)
     stack.write_users({"hangs": "hangs-pw-1"})
-    proc = subprocess.Popen([MEETGATE_BIN, "sync", "--users", stack.users],
-                            env=stack.env(MEETGATE_PROSODYCTL=program, MEETGATE_BACKEND="offline"),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(pids) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    [hung] = hung_pids(pids)
-    assert alive(hung)
 
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    deadline = time.monotonic() + 1
-    while alive(hung) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    hung = killed_meetgate_sync(stack, program, pids)
+    try:
+        deadline = time.monotonic() + 1
+        while alive(hung) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        still_alive = alive(hung)
+    finally:
+        kill_pid(hung)
 
-    still_alive = alive(hung)
-    kill_pid(hung)
     assert not still_alive, "the hung prosodyctl outlived its meetgate by over 1 s"
 
 
@@ -338,28 +366,33 @@ def test_data_lock_is_held_until_the_last_call_of_a_killed_meetgate_ends(stack):
     """prosodyctl run as root switches to Prosody's user, and that change of
     credentials cancels PR_SET_PDEATHSIG: such a call can outlive a SIGKILLed meetgate.
     It holds the data lock meanwhile (inherited), so no other meetgate interleaves."""
+    nobody = 65534
     pids = os.path.join(stack.root, "orphan-pids")
     program = write_script(os.path.join(stack.root, "bin", "prosodyctl-setuid"),
-                           f'echo $$ >> {pids}\n'
-                           'exec setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 600\n')
+                           f'echo $$ >> {pids}.tmp && mv {pids}.tmp {pids}\n'
+                           f'exec setpriv --reuid={nobody} --regid={nobody} --clear-groups '
+                           'sleep 600\n')
     stack.write_users({"alice": "alice-pw-1"})
     proc = subprocess.Popen([MEETGATE_BIN, "sync", "--users", stack.users],
                             env=stack.env(MEETGATE_PROSODYCTL=program, MEETGATE_BACKEND="offline"),
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(pids) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    [orphan] = hung_pids(pids)
-    time.sleep(0.2)  # past setpriv's exec
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-
+    orphan = None
     try:
+        orphan = first_pid_noted(pids)
+        deadline = time.monotonic() + 10
+        while uid_of(orphan) not in (nobody, None) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert uid_of(orphan) == nobody, "setpriv did not change the call's user"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        time.sleep(0.2)
+        assert alive(orphan), "the call died with meetgate: nothing left to hold the lock"
+
         with open(os.path.join(stack.data, "meetgate.lock"), "a+b") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                taken_while_orphan_ran = alive(orphan)
+                taken_while_orphan_ran = True
             except BlockingIOError:
                 taken_while_orphan_ran = False
             kill_pid(orphan)
@@ -368,7 +401,10 @@ def test_data_lock_is_held_until_the_last_call_of_a_killed_meetgate_ends(stack):
                 time.sleep(0.01)
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it is gone
     finally:
-        kill_pid(orphan)
+        kill_pid(proc.pid)
+        proc.wait(timeout=10)
+        if orphan is not None:
+            kill_pid(orphan)
 
     assert not taken_while_orphan_ran, "the data lock was free while a call still ran"
 
