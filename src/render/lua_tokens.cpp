@@ -143,8 +143,7 @@ class Lexer {
       return true;
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (pos_ < source_.size() &&
-             (std::isalnum(static_cast<unsigned char>(source_[pos_])) || source_[pos_] == '_'))
+      while (pos_ < source_.size() && is_lua_name_char(source_[pos_]))
         advance(1);
       push(lex, LuaToken::Kind::kName, begin, line);
       return true;

@@ -3,6 +3,7 @@
 // punctuation, each with its byte span so that everything between tokens is kept.
 #pragma once
 
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ struct LuaLex {
 };
 
 LuaLex lex_lua(std::string_view source);
+
+// Whether `c` continues a Lua name (a letter, a digit or '_').
+inline bool is_lua_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 // The value of a string token (quotes removed, escapes resolved for the common ones);
 // long-bracket strings as written.

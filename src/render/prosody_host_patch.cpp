@@ -3,7 +3,6 @@
 #include "render/prosody_host_patch.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -65,9 +64,8 @@ class HostPatcher {
         return;
       // A value written against the next name (`x="a"y=1` is Lua) needs a blank after
       // it, or `false` would run into that name and make one token of both.
-      const bool touching = found->second < source_.size() &&
-                            (std::isalnum(static_cast<unsigned char>(source_[found->second])) ||
-                             source_[found->second] == '_');
+      const bool touching =
+          found->second < source_.size() && is_lua_name_char(source_[found->second]);
       edits_.push_back({found->first, found->second, touching ? value + " " : value});
       return;
     }

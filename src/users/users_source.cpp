@@ -94,6 +94,34 @@ bool is_json_path(const fs::path& path) {
   return extension == ".json";
 }
 
+LoadResult read_users_source(const fs::path& path, const Domains& domains) {
+  // A missing source is "not ready": a daemon must not read it as "no users".
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found)
+    return not_found(path);
+  if (error)
+    return one_problem(path, "cannot read users source: " + os_reason(error.value()));
+  if (fs::is_directory(status))
+    return check_entries(read_directory_entries(path), domains);
+
+  // Renamed away since status(): still "not found", as editors replace files so.
+  const FileRead read = read_bounded(path, kMaxSourceBytes);
+  if (read.status == FileRead::Status::kFailed && read.error_number == ENOENT) {
+    return not_found(path);
+  }
+  if (read.status == FileRead::Status::kFailed) {
+    return one_problem(path, "cannot read users source: " + read.os_error);
+  }
+  if (read.status == FileRead::Status::kTooLarge) {
+    return one_problem(path, "users source is larger than " + std::string(kMaxSourceSize) +
+                                 ": is this the right file?");
+  }
+  if (is_json_path(path))
+    return parse_json_users(read.content, path.string(), domains);
+  return parse_text_users(read.content, path.string(), domains);
+}
+
 }  // namespace
 
 LoadResult check_entries(RawEntries raw, const Domains& domains) {
@@ -142,31 +170,7 @@ LoadResult parse_json_users(std::string_view content, std::string_view name,
 }
 
 LoadResult load_users_source(const fs::path& path, const Domains& domains) {
-  // A missing source is "not ready": a daemon must not read it as "no users".
-  std::error_code error;
-  const auto status = fs::status(path, error);
-  if (status.type() == fs::file_type::not_found)
-    return not_found(path);
-  if (error)
-    return one_problem(path, "cannot read users source: " + os_reason(error.value()));
-  if (fs::is_directory(status))
-    return with_few_problems(check_entries(read_directory_entries(path), domains), path);
-
-  // Renamed away since status(): still "not found", as editors replace files so.
-  const FileRead read = read_bounded(path, kMaxSourceBytes);
-  if (read.status == FileRead::Status::kFailed && read.error_number == ENOENT) {
-    return not_found(path);
-  }
-  if (read.status == FileRead::Status::kFailed) {
-    return one_problem(path, "cannot read users source: " + read.os_error);
-  }
-  if (read.status == FileRead::Status::kTooLarge) {
-    return one_problem(path, "users source is larger than " + std::string(kMaxSourceSize) +
-                                 ": is this the right file?");
-  }
-  if (is_json_path(path))
-    return with_few_problems(parse_json_users(read.content, path.string(), domains), path);
-  return with_few_problems(parse_text_users(read.content, path.string(), domains), path);
+  return with_few_problems(read_users_source(path, domains), path);
 }
 
 }  // namespace meetgate::users

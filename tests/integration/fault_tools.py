@@ -49,11 +49,11 @@ def state_parses(path):
 
 
 class BackgroundSampler:
-    """Calls `sample()` every few ms on a thread of its own while in a `with` block;
-    `samples` counts the calls."""
+    """Calls `sample()` every `interval` s on a thread of its own, from start() to
+    stop() or within a `with` block; `samples` counts the calls."""
 
-    def __init__(self):
-        self.samples = 0
+    def __init__(self, interval=0.002):
+        self.samples, self.interval = 0, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -64,15 +64,21 @@ class BackgroundSampler:
         while not self._stop.is_set():
             self.sample()
             self.samples += 1
-            self._stop.wait(0.002)
+            self._stop.wait(self.interval)
 
-    def __enter__(self):
+    def start(self):
         self._thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def stop(self):
         self._stop.set()
         self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 class SourceWitness(BackgroundSampler):

@@ -3,7 +3,8 @@
 few milliseconds and keeps each distinct pair it saw, for a leak check afterwards."""
 
 import os
-import threading
+
+from fault_tools import BackgroundSampler
 
 
 def children(pid):
@@ -39,33 +40,20 @@ def read_bytes(path):
         return b""
 
 
-class ChildSampler:
+class ChildSampler(BackgroundSampler):
     """Samples the descendants of `pid` from start() until stop(): `seen` holds every
     distinct (pid, argv bytes, environ bytes), `samples` how many sweeps were made."""
 
     def __init__(self, pid, interval=0.003):
-        self.pid, self.interval = pid, interval
-        self.seen, self.samples = set(), 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__(interval)
+        self.pid, self.seen = pid, set()
 
-    def _run(self):
-        while not self._stop.is_set():
-            for child in descendants(self.pid):
-                argv = read_bytes(f"/proc/{child}/cmdline")
-                environ = read_bytes(f"/proc/{child}/environ")
-                if argv or environ:
-                    self.seen.add((child, argv, environ))
-            self.samples += 1
-            self._stop.wait(self.interval)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def sample(self):
+        for child in descendants(self.pid):
+            argv = read_bytes(f"/proc/{child}/cmdline")
+            environ = read_bytes(f"/proc/{child}/environ")
+            if argv or environ:
+                self.seen.add((child, argv, environ))
 
     def argvs(self):
         """Each distinct argv seen, as a list of str."""
