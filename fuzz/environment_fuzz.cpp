@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include "config/settings.hpp"
 #include "fuzz_support.hpp"
@@ -50,16 +52,28 @@ std::size_t occurrences(std::string_view text, std::string_view part) {
 
 // The passwords as load_settings read them must not appear in what it says is wrong;
 // checked for those that have a character no message is made of and that are written
-// once in the input (not also as another variable's value, which may be quoted).
-void check_no_password_quoted(const meetgate::config::SettingsLoad& load, std::string_view text) {
+// once in the input. A problem may quote other variables' values and files.
+void check_no_password_quoted(const meetgate::config::SettingsLoad& load, std::string_view text,
+                              const FuzzEnvironment& fuzzed) {
   const auto& xmpp = load.settings.xmpp;
   for (const auto* password : {&xmpp.jicofo_password, &xmpp.jvb_password, &xmpp.jigasi_password}) {
     if (!*password || (*password)->size() < 4 ||
-        (*password)->find_first_of("!$%&*~^|`") == std::string::npos ||
+        (*password)->find_first_of(meetgate::fuzz::kTelltales) == std::string::npos ||
         occurrences(text, **password) != 1)
       continue;
-    for (const auto& problem : load.problems)
-      check(!contains(problem.to_string(), **password), "a problem quotes a service password");
+    std::vector<std::string> quoted;
+    for (const auto& [name, value] : fuzzed.variables) {
+      if (!contains(value, **password))  // its own variable, or a copy of it, is no alibi
+        quoted.push_back(value);
+    }
+    for (const auto& [path, content] : fuzzed.files) {
+      if (!contains(content, **password))
+        quoted.push_back(content);
+    }
+    for (const auto& problem : load.problems) {
+      check(!meetgate::fuzz::shows_secret(problem.to_string(), **password, quoted),
+            "a problem quotes a service password");
+    }
   }
 }
 
@@ -77,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   });
 
   const auto load = meetgate::config::load_settings(environment);
-  check_no_password_quoted(load, text);
+  check_no_password_quoted(load, text, fuzzed);
   if (load.problems.empty()) {
     load.settings.protected_usernames();
     load.settings.service_accounts_to_keep();

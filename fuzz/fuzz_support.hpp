@@ -4,10 +4,12 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/settings.hpp"
 
@@ -26,6 +28,32 @@ inline void check(bool holds, const char* what) {
 
 inline bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
+}
+
+// Characters no message or location of ours is made of: a secret holding one can be
+// told apart from our own words.
+constexpr std::string_view kTelltales = "!$%&*~^|`";
+
+// Whether `text` shows `secret` other than by chance: made of our own words and of the
+// input's other values it quotes (`quoted`: names, domains, other variables' values), an
+// occurrence has each of its telltale characters inside one of those. One with a
+// telltale outside them took it from the secret.
+inline bool shows_secret(std::string_view text, std::string_view secret,
+                         const std::vector<std::string>& quoted) {
+  std::vector<bool> in_quoted(text.size(), false);
+  for (const auto& part : quoted) {
+    if (part.empty())
+      continue;
+    for (auto at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1))
+      std::fill_n(in_quoted.begin() + static_cast<std::ptrdiff_t>(at), part.size(), true);
+  }
+  for (auto at = text.find(secret); at != std::string_view::npos; at = text.find(secret, at + 1)) {
+    for (auto i = at; i < at + secret.size(); ++i) {
+      if (kTelltales.find(text[i]) != std::string_view::npos && !in_quoted[i])
+        return true;
+    }
+  }
+  return false;
 }
 
 // Secure Domain settings as load_settings accepts them: domains from a few valid

@@ -27,9 +27,6 @@ inline std::size_t occurrences(std::string_view text, std::string_view part) {
   return count;
 }
 
-// Characters no message or location of ours is made of.
-constexpr std::string_view kTelltales = "!$%&*~^|`";
-
 // A password whose showing up in a problem can only be a leak: it has a character
 // no message or location of ours is made of, it is written once in the input, and
 // no username (as written or as quoted in messages) holds it.
@@ -58,29 +55,14 @@ inline std::vector<std::string> quotable_parts(const std::string& name) {
   return parts;
 }
 
-// Whether `text` holds `password` other than by chance, made of our own words and the
-// names and domains it quotes ("\xef$" is not ... holds `$" i`; unknown domain
-// "examp`le" (allowed: ... holds `p`le" (allowed`). Such an occurrence has each of its
-// telltale characters inside a quoted name or domain; one with a telltale outside them
-// took it from the password.
-inline bool quotes_password(std::string_view text, std::string_view password,
-                            const users::RawEntries& raw) {
-  std::vector<bool> in_name(text.size(), false);
+// The names and domains a problem may quote: any of them may hold the telltale.
+inline std::vector<std::string> quoted_names(const users::RawEntries& raw) {
+  std::vector<std::string> quoted;
   for (const auto& entry : raw.entries) {
-    for (const auto& quoted : quotable_parts(entry.name)) {
-      for (auto at = text.find(quoted); at != std::string_view::npos;
-           at = text.find(quoted, at + 1))
-        std::fill_n(in_name.begin() + static_cast<std::ptrdiff_t>(at), quoted.size(), true);
-    }
+    const auto parts = quotable_parts(entry.name);
+    quoted.insert(quoted.end(), parts.begin(), parts.end());
   }
-  for (auto at = text.find(password); at != std::string_view::npos;
-       at = text.find(password, at + 1)) {
-    for (auto i = at; i < at + password.size(); ++i) {
-      if (kTelltales.find(text[i]) != std::string_view::npos && !in_name[i])
-        return true;
-    }
-  }
-  return false;
+  return quoted;
 }
 
 inline void check_load(const users::LoadResult& result, const users::RawEntries& raw,
@@ -88,11 +70,12 @@ inline void check_load(const users::LoadResult& result, const users::RawEntries&
   check(result.source.has_value() == result.problems.empty(),
         "a users source is returned together with problems, or neither");
 
+  const auto quoted = quoted_names(raw);
   for (const auto& entry : raw.entries) {
     if (!is_telltale(entry, raw, content))
       continue;
     for (const auto& problem : result.problems) {
-      check(!quotes_password(problem.to_string(), entry.password, raw),
+      check(!shows_secret(problem.to_string(), entry.password, quoted),
             "a problem quotes a password");
     }
   }
